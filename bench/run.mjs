@@ -59,6 +59,7 @@ async function measure(page, call, label, heap) {
     stages: status?.stages ?? {},
     generatorHz: status?.generatorHz ?? 0,
     backend: status?.backend ?? null,
+    backendTrials: status?.backendTrials ?? [],
   };
 }
 
@@ -118,7 +119,9 @@ function printTable({ passThrough: p, critter: c, look, trainedLook }) {
     ]),
     ['transport (added p50 - engine total p50), ms', null, transport],
   ];
-  console.log(`\nCritter Cam benchmark: look "${look}"${trainedLook ? '' : ' (untrained stand-in)'}, backend ${c.backend ?? 'n/a'}\n`);
+  const trials = c.backendTrials.map((t) => `${t.backend} ${t.medianMs === null ? `failed (${t.error})` : `${fmt(t.medianMs)} ms`}`).join(', ');
+  console.log(`\nCritter Cam benchmark: look "${look}"${trainedLook ? '' : ' (untrained stand-in)'}, backend ${c.backend ?? 'n/a'}`);
+  console.log(`start-up micro-benchmark (generator run, median): ${trials || 'n/a'}\n`);
   console.log('| figure | pass-through | Critter Cam | ratio |');
   console.log('|---|---|---|---|');
   for (const [name, base, value] of rows) {

@@ -120,6 +120,7 @@ const api: FrameWorkerApi = {
       fps: recent,
       addedLatencyMs: stages.total?.p50 ?? 0,
       generatorHz: generator?.refreshHz() ?? 0,
+      backendTrials: generator?.info.trials ?? [],
       stages,
       error,
       preview: preview.latest(),

@@ -1,10 +1,11 @@
 // Stage 3, generate: our own ONNX generator on onnxruntime-web, WebGPU execution provider
-// when a real GPU adapter exists, WASM otherwise (and after a lost GPU device).
+// or WASM, whichever a start-up micro-benchmark finds faster here (WASM after a lost GPU device).
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web/webgpu';
 import { getAnimal } from '../src/animals';
 import { featherMask } from '../src/compositing/feather';
 import { rgbaToTensor, tensorToRgba } from '../src/compositing/tensor';
+import { backendCandidates, chooseBackend, type BackendTrial } from '../src/models/backend-choice';
 import { parseModelMeta, type ModelMeta } from '../src/models/meta';
 import type { Backend, GeneratorApi, LookRef } from './worker-api';
 
@@ -30,11 +31,10 @@ interface WebGpu {
   requestAdapter(): Promise<{ info?: { architecture?: string }; isFallbackAdapter?: boolean } | null>;
 }
 
-async function hasRealGpu(): Promise<boolean> {
+async function hasHardwareGpu(): Promise<boolean> {
   const gpu = (navigator as unknown as { gpu?: WebGpu }).gpu;
   const adapter = await gpu?.requestAdapter().catch(() => null);
   if (!adapter) return false;
-  // A software adapter (SwiftShader) takes seconds per inference: WASM is faster.
   return !(adapter.info?.architecture === 'swiftshader' || adapter.isFallbackAdapter);
 }
 
@@ -43,6 +43,37 @@ async function createSession(model: ArrayBuffer, backend: Backend): Promise<ort.
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
   });
+}
+
+/** Timed runs per backend after one warm-up run (which compiles shaders, sizes buffers). */
+const TRIAL_RUNS = 3;
+/** A warm-up slower than this is the backend's verdict: no point timing it further. */
+const TRIAL_GIVE_UP_MS = 1000;
+
+/** Loads the model on one backend and times it on a constant input: the start-up micro-benchmark. */
+async function trialRun(model: ArrayBuffer, backend: Backend, meta: ModelMeta): Promise<{ trial: BackendTrial; session: ort.InferenceSession | null }> {
+  let session: ort.InferenceSession | null = null;
+  try {
+    session = await createSession(model, backend);
+    const size = meta.input.size;
+    const input = new Float32Array(3 * size * size);
+    const feeds = { [meta.input.name]: new ort.Tensor('float32', input, [1, 3, size, size]) };
+    const once = async () => {
+      const started = performance.now();
+      const out = await session!.run(feeds);
+      for (const tensor of Object.values(out)) tensor.dispose();
+      return performance.now() - started;
+    };
+    const warmUp = await once();
+    const times = [];
+    if (warmUp <= TRIAL_GIVE_UP_MS) for (let i = 0; i < TRIAL_RUNS; i++) times.push(await once());
+    else times.push(warmUp);
+    times.sort((a, b) => a - b);
+    return { trial: { backend, medianMs: times[Math.floor(times.length / 2)]! }, session };
+  } catch (error) {
+    await session?.release().catch(() => undefined);
+    return { trial: { backend, medianMs: null, error: (error as Error).message }, session: null };
+  }
 }
 
 async function fetchOk(url: string, what: string): Promise<Response> {
@@ -74,14 +105,17 @@ const api: GeneratorApi = {
       throw new Error(`The "${look.look}" look is damaged: ${(error as Error).message}`);
     }
     const model = await (await fetchOk(`${look.baseUrl}${meta.files.fp32}`, 'The generator model')).arrayBuffer();
-    const backend: Backend = preferred === 'auto' ? ((await hasRealGpu()) ? 'webgpu' : 'wasm') : preferred;
-    let session: ort.InferenceSession;
-    try {
-      session = await createSession(model, backend);
-    } catch (error) {
-      if (backend === 'wasm') throw new Error(`The generator model could not be loaded: ${(error as Error).message}`);
-      return this.load(look, 'wasm');
+    const candidates = preferred === 'auto' ? backendCandidates({ hardware: await hasHardwareGpu() }) : [preferred];
+    const timed = [];
+    for (const backend of candidates) timed.push(await trialRun(model, backend, meta));
+    const chosen = chooseBackend(timed.map((t) => t.trial));
+    for (const { trial, session } of timed) if (trial !== chosen) await session?.release().catch(() => undefined);
+    const session = timed.find((t) => t.trial === chosen)?.session;
+    if (!chosen || !session) {
+      const reasons = timed.map((t) => `${t.trial.backend}: ${t.trial.error ?? 'failed'}`).join('; ');
+      throw new Error(`The generator model could not be loaded (${reasons})`);
     }
+    const backend = chosen.backend;
     const size = meta.input.size;
     const alpha = await loadMask(`${look.baseUrl}${meta.mask.file}`, meta);
     await loaded?.session.release();
@@ -94,7 +128,7 @@ const api: GeneratorApi = {
       tensor: new Float32Array(3 * size * size),
       rgba: new Uint8ClampedArray(4 * size * size),
     };
-    return { backend, inputSize: size, animal: meta.animal };
+    return { backend, inputSize: size, animal: meta.animal, trials: timed.map((t) => t.trial) };
   },
 
   async run(rgba) {

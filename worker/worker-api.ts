@@ -1,8 +1,9 @@
 // The comlink contracts of the two workers: one short file, like comlink's own protocol.
+import type { Backend, BackendTrial } from '../src/models/backend-choice';
 import type { Settings } from '../src/settings/settings';
 import type { Stage } from '../src/stats/stage-timings';
 
-export type Backend = 'webgpu' | 'wasm';
+export type { Backend };
 
 export interface LookRef {
   look: string;
@@ -14,6 +15,8 @@ export interface GeneratorInfo {
   backend: Backend;
   inputSize: number;
   animal: string;
+  /** The start-up micro-benchmark that chose the backend: one timing per backend tried. */
+  trials: BackendTrial[];
 }
 
 /** generator-worker.ts: runs the ONNX generator, returns the crop with the mask as alpha. */
@@ -34,6 +37,8 @@ export interface EngineStatus {
   addedLatencyMs: number;
   /** Freshly generated crops per second (frames between reuse the latest one). */
   generatorHz: number;
+  /** Generator timings per backend from the start-up micro-benchmark (empty before a look loads). */
+  backendTrials: BackendTrial[];
   stages: Partial<Record<Stage, { p50: number; p95: number; count: number }>>;
   /** A sentence for the user when something failed; null when all is well. */
   error: string | null;

@@ -62,6 +62,14 @@ describe.skipIf(missing)('camera path in Chromium', () => {
     expect(fps).toBeGreaterThanOrEqual(MIN_RECEIVED_FPS);
   }, 30_000);
 
+  it('chose the generator backend by timing it at start-up (software WebGPU is not a candidate)', async () => {
+    const status = await call.engineStatus();
+    // This machine's only WebGPU adapter is SwiftShader: WASM is the one backend timed.
+    expect(status?.backendTrials).toEqual([{ backend: 'wasm', medianMs: expect.any(Number) }]);
+    expect(status!.backendTrials[0]!.medianMs).toBeGreaterThan(0);
+    expect(status?.backend).toBe('wasm');
+  }, 30_000);
+
   it('never sends a black frame', async () => {
     for (let i = 0; i < 6; i++) {
       expect(meanLuma(await call.snapshot())).toBeGreaterThan(30);
