@@ -3,7 +3,8 @@
 // stateful per stream); the generator is shared by all tracks of the engine.
 import type { AnimalDef } from '../src/animals/animal';
 import type { createStageTimings } from '../src/stats/stage-timings';
-import type { FrameApi, FrameResult } from '../extension/shared/engine-protocol';
+import type { FrameApi, FramePixels, FrameResult } from '../extension/shared/engine-protocol';
+import { planarOf, videoFrameOf } from './frame-image';
 import { buildAlignStage, type AlignStage } from './stages/align-stage';
 import { buildFuseStage } from './stages/fuse-stage';
 import type { GenerateStage } from './stages/generate-stage';
@@ -46,57 +47,54 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
     return align.stage;
   }
 
-  async function process(bitmap: ImageBitmap, timestampUs: number): Promise<FrameResult> {
+  async function process(pixels: FramePixels, timestampUs: number): Promise<FrameResult> {
     const started = performance.now();
+    let image: VideoFrame | null = null;
     try {
       const generator = context.generator();
       const animal = context.animal();
-      if (!context.isActive() || !generator || !animal) return { bitmap: null };
+      if (!context.isActive() || !generator || !animal) return { data: null };
       startTracker();
-      if (!tracker) return { bitmap: null };
+      if (!tracker) return { data: null };
+      image = videoFrameOf(pixels, pixels.data, timestampUs);
       // Tracking runs beside the frame path; only the very first result is waited for.
-      const trackRun = tracker.submit(bitmap, timestampUs / 1000);
+      const trackRun = tracker.submit(image, timestampUs / 1000);
       if (!tracker.latest()) await trackRun;
       if (tracker.failure()) throw tracker.failure();
       const tracked = tracker.latest();
-      if (!tracked) return { bitmap: null };
+      if (!tracked) return { data: null };
       if (tracked !== lastTracked) timings.record('track', tracked.ms);
       lastTracked = tracked;
       const tracking = performance.now();
       if (!tracked.landmarks || tracked.alpha === 0) {
-        // While the effect is on, every frame takes the same (processed) path: switching
-        // between it and the camera's own frames shifts colours at the receiver.
-        const out = fuse.fuse({ frame: bitmap, crop: null, toFrame: null, opacity: 0 });
+        // No face: the camera's own frame goes on (same format, so no colour change).
         context.onFrame({ faceFound: tracked.faceFound, totalMs: performance.now() - started });
-        return { bitmap: out };
+        return { data: null };
       }
-      const aligned = alignFor(animal, generator.info.inputSize).align(bitmap, tracked.landmarks);
+      const aligned = alignFor(animal, generator.info.inputSize).align(image, tracked.landmarks, { pixels: !generator.busy() });
       const aligning = performance.now();
       timings.record('align', aligning - tracking);
-      const generateRun = generator.submit(aligned.pixels);
-      if (generator.inBudget() || !generator.latest()) await generateRun;
+      const generateRun = aligned.pixels ? generator.submit(aligned.pixels) : generator.current();
+      if (generateRun && (generator.inBudget() || !generator.latest())) await generateRun;
       const generating = performance.now();
       // One sample per finished run, not per frame: frames between runs reuse its crop.
       if (generator.runs() !== lastRuns) timings.record('generate', generator.lastRunMs());
       lastRuns = generator.runs();
-      const out = fuse.fuse({
-        frame: bitmap,
-        crop: generator.latest(),
-        toFrame: aligned.toFrame,
-        opacity: context.strength() * tracked.alpha,
-      });
+      const crop = generator.latest();
+      if (!crop) return { data: null };
+      fuse.fuse({ frame: planarOf(pixels), crop, box: generator.info.maskBox, toFrame: aligned.toFrame, opacity: context.strength() * tracked.alpha });
       const done = performance.now();
       timings.record('fuse', done - generating);
       timings.record('total', done - started);
       context.onFrame({ faceFound: tracked.faceFound, totalMs: done - started });
-      return { bitmap: out };
+      return { data: pixels.data };
     } catch (error) {
       tracker?.close();
       tracker = null;
       context.onError(`Processing failed, your camera is shown as is: ${(error as Error).message}`);
-      return { bitmap: null };
+      return { data: null };
     } finally {
-      bitmap.close();
+      image?.close();
     }
   }
 

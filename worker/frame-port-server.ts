@@ -1,6 +1,6 @@
 // Serves one page port with a track's pipeline. The other end is the page's world, so every
-// message is validated and anything unexpected is dropped (an ImageBitmap that came with it
-// is closed): a bad message can neither throw into the page nor reach the pipeline.
+// message is validated (a frame's planes must fit its buffer) and anything unexpected is
+// dropped: a bad message can neither throw into the page nor reach the pipeline.
 import { parseFrameRequest, type FrameApi, type FrameReply } from '../extension/shared/engine-protocol';
 
 export interface FramePortServer {
@@ -11,23 +11,17 @@ export function serveFramePort(port: MessagePort, pipeline: FrameApi & { close()
   let closed = false;
 
   function reply(message: FrameReply) {
-    if (closed) {
-      if (message.kind === 'processed') message.bitmap?.close();
-      return;
-    }
-    port.postMessage(message, message.kind === 'processed' && message.bitmap ? [message.bitmap] : []);
+    if (closed) return;
+    port.postMessage(message, message.kind === 'processed' && message.data ? [message.data] : []);
   }
 
   async function handle(data: unknown) {
     const request = parseFrameRequest(data);
-    if (!request) {
-      closeStray(data);
-      return;
-    }
+    if (!request) return;
     switch (request.kind) {
       case 'process': {
-        const result = await pipeline.process(request.bitmap, request.timestampUs).catch(() => ({ bitmap: null }));
-        reply({ id: request.id, kind: 'processed', bitmap: result.bitmap });
+        const result = await pipeline.process(request.frame, request.timestampUs).catch(() => ({ data: null }));
+        reply({ id: request.id, kind: 'processed', data: result.data });
         break;
       }
       case 'is-active':
@@ -53,11 +47,4 @@ export function serveFramePort(port: MessagePort, pipeline: FrameApi & { close()
     },
   };
   return server;
-}
-
-function closeStray(data: unknown) {
-  if (typeof data !== 'object' || data === null) return;
-  for (const value of Object.values(data)) {
-    if (typeof ImageBitmap === 'function' && value instanceof ImageBitmap) value.close();
-  }
 }

@@ -8,6 +8,8 @@ import { buildGenerateStage, type GenerateStage } from './stages/generate-stage'
 import { buildTrackStage } from './stages/track-stage';
 import { createFramePipeline } from './frame-pipeline';
 import { createPreviewSampler } from './preview-sampler';
+import { videoFrameOf } from './frame-image';
+import type { FramePixels } from '../extension/shared/engine-protocol';
 import { serveFramePort, type FramePortServer } from './frame-port-server';
 import type { EngineConfig, EngineStatus, FrameWorkerApi } from './worker-api';
 
@@ -101,7 +103,19 @@ const api: FrameWorkerApi = {
       },
     });
     if (servers.size >= MAX_PORTS) servers.values().next().value?.close();
-    const sampled = { ...pipeline, process: async (b: ImageBitmap, t: number) => preview.tap(await pipeline.process(b, t)) };
+    const sampled = {
+      ...pipeline,
+      async process(pixels: FramePixels, timestampUs: number) {
+        const result = await pipeline.process(pixels, timestampUs);
+        // What the call receives: the processed planes, or the camera's own when none came back.
+        if (preview.wants()) {
+          const sent = videoFrameOf(pixels, result.data ?? pixels.data, timestampUs);
+          preview.take(sent);
+          sent.close();
+        }
+        return result;
+      },
+    };
     const server = serveFramePort(port, sampled, () => servers.delete(server));
     servers.add(server);
   },

@@ -95,6 +95,24 @@ async function loadMask(url: string, meta: ModelMeta): Promise<Float32Array> {
   return featherMask(grey, size, size, meta.mask.featherPx);
 }
 
+/** Bounding box [x0, y0, x1, y1) of the mask's visible part: only that much of the crop is ever blended. */
+function maskBox(alpha: Float32Array, size: number): [number, number, number, number] {
+  let x0 = size;
+  let y0 = size;
+  let x1 = 0;
+  let y1 = 0;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      if (alpha[y * size + x]! * 255 < 0.5) continue;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x + 1);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y + 1);
+    }
+  }
+  return x1 > x0 ? [x0, y0, x1, y1] : [0, 0, 0, 0];
+}
+
 const api: GeneratorApi = {
   async load(look: LookRef, preferred) {
     const metaJson = await (await fetchOk(`${look.baseUrl}meta.json`, `The "${look.look}" look`)).json();
@@ -128,7 +146,7 @@ const api: GeneratorApi = {
       tensor: new Float32Array(3 * size * size),
       rgba: new Uint8ClampedArray(4 * size * size),
     };
-    return { backend, inputSize: size, animal: meta.animal, trials: timed.map((t) => t.trial) };
+    return { backend, inputSize: size, animal: meta.animal, trials: timed.map((t) => t.trial), maskBox: maskBox(alpha, size) };
   },
 
   async run(rgba) {

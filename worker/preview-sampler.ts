@@ -4,8 +4,10 @@
 // sends instead, a few times a second, with its status (chrome.storage.session).
 
 export interface PreviewSampler {
-  /** Offers a processed frame; one is kept every intervalMs, drawn before the frame moves on. */
-  tap<T extends { bitmap: ImageBitmap | null }>(result: T): T;
+  /** Whether a sample is due: then the caller hands one over with take(). */
+  wants(): boolean;
+  /** Draws (scaled down) and encodes this picture of the sent video; the caller closes it. */
+  take(image: VideoFrame): void;
   /** JPEG data URL of the latest sample, or null when none is recent. */
   latest(): string | null;
 }
@@ -30,17 +32,15 @@ export function createPreviewSampler({ width = 192, intervalMs = 400, maxAgeMs =
   }
 
   return {
-    tap(result) {
-      const bitmap = result.bitmap;
+    wants: () => !encoding && performance.now() - lastTaken >= intervalMs,
+    take(image) {
       const now = performance.now();
-      if (!bitmap || encoding || now - lastTaken < intervalMs) return result;
       lastTaken = now;
-      const height = Math.max(1, Math.round((width * bitmap.height) / bitmap.width));
+      const height = Math.max(1, Math.round((width * image.displayHeight) / image.displayWidth));
       if (!canvas || canvas.height !== height) canvas = new OffscreenCanvas(width, height);
-      canvas.getContext('2d')!.drawImage(bitmap, 0, 0, width, height);
+      canvas.getContext('2d')!.drawImage(image, 0, 0, width, height);
       encoding = true;
       void encode(canvas, now).catch(() => undefined);
-      return result;
     },
     latest() {
       return sample && performance.now() - sample.at < maxAgeMs ? sample.url : null;

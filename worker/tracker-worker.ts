@@ -44,7 +44,7 @@ const api: TrackerApi = {
     });
   },
 
-  async track(image: ImageBitmap, timestampMs: number): Promise<TrackResult> {
+  async track(image: VideoFrame | ImageBitmap, timestampMs: number): Promise<TrackResult> {
     if (!landmarker) throw new Error('tracker not started');
     const started = performance.now();
     // FaceLandmarker needs strictly increasing timestamps in ms.

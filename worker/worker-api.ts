@@ -17,6 +17,8 @@ export interface GeneratorInfo {
   animal: string;
   /** The start-up micro-benchmark that chose the backend: one timing per backend tried. */
   trials: BackendTrial[];
+  /** Where the look's mask is not fully transparent, crop pixels [x0, y0, x1, y1). */
+  maskBox: [number, number, number, number];
 }
 
 /** generator-worker.ts: runs the ONNX generator, returns the crop with the mask as alpha. */

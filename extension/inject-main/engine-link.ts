@@ -74,10 +74,7 @@ function createLink(port: MessagePort, control: MessagePort): EngineLink {
   port.onmessage = (event) => {
     const reply = parseFrameReply(event.data);
     const waiting = reply && pending.get(reply.id);
-    if (!reply || !waiting) {
-      if (reply?.kind === 'processed') reply.bitmap?.close();
-      return;
-    }
+    if (!reply || !waiting) return;
     pending.delete(reply.id);
     waiting.resolve(reply);
   };
@@ -96,9 +93,12 @@ function createLink(port: MessagePort, control: MessagePort): EngineLink {
   return {
     lost,
     api: {
-      async process(bitmap, timestampUs) {
-        const reply = await request({ id: nextId++, kind: 'process', bitmap, timestampUs }, [bitmap]);
-        return { bitmap: reply.kind === 'processed' ? reply.bitmap : null };
+      async process(frame, timestampUs) {
+        const bytes = frame.data.byteLength; // the buffer is handed over (detached here) by the request
+        const reply = await request({ id: nextId++, kind: 'process', frame, timestampUs }, [frame.data]);
+        const data = reply.kind === 'processed' ? reply.data : null;
+        // The engine writes into the planes it was sent: anything else is not this frame.
+        return { data: data && data.byteLength === bytes ? data : null };
       },
       async isActive() {
         const reply = await request({ id: nextId++, kind: 'is-active' });

@@ -3,6 +3,7 @@
 // never neither. When the engine is slow, absent or broken, frames pass through untouched:
 // the call never freezes or goes black because of us.
 import type { EngineLink } from './engine-link';
+import { frameFromPixels, readPixels } from './frame-pixels';
 
 export interface FramePumpOptions {
   source: ReadableStream<VideoFrame>;
@@ -65,14 +66,10 @@ export function startFramePump(options: FramePumpOptions): { stop(): void } {
       }
       return frame;
     }
-    let bitmap: ImageBitmap;
-    try {
-      bitmap = await createImageBitmap(frame);
-    } catch {
-      return frame;
-    }
+    const pixels = await readPixels(frame);
+    if (!pixels) return frame;
     const started = performance.now();
-    const call = engine.api.process(bitmap, frame.timestamp);
+    const call = engine.api.process(pixels, frame.timestamp);
     const deadline = Math.min(MAX_DEADLINE_MS, Math.max(MIN_DEADLINE_MS, 4 * answerMs));
     let outcome: Outcome<Awaited<typeof call>>;
     try {
@@ -84,8 +81,7 @@ export function startFramePump(options: FramePumpOptions): { stop(): void } {
       stall ??= { engine, since: performance.now() };
       // A late answer ends the stall; its picture is too old to use.
       call.then(
-        (result) => {
-          result.bitmap?.close();
+        () => {
           if (stall?.engine === engine) stall = null;
         },
         () => undefined,
@@ -93,23 +89,15 @@ export function startFramePump(options: FramePumpOptions): { stop(): void } {
       return frame;
     }
     answerMs = 0.9 * answerMs + 0.1 * (performance.now() - started);
-    const result = outcome.value;
-    if (!result.bitmap) return frame;
-    if (stopped) {
-      result.bitmap.close();
-      return frame;
-    }
+    const { data } = outcome.value;
+    // No face (or the effect faded out): the camera's own frame, untouched.
+    if (!data || stopped) return frame;
     try {
-      const out = new VideoFrame(result.bitmap, {
-        timestamp: frame.timestamp,
-        duration: frame.duration ?? undefined,
-      });
+      const out = frameFromPixels(pixels, data, frame);
       frame.close();
       return out;
     } catch {
       return frame;
-    } finally {
-      result.bitmap.close();
     }
   }
 

@@ -4,6 +4,7 @@
 // The frame port speaks a small typed protocol rather than comlink: comlink's expose lets the
 // other side get and set any property path on the exposed object (`__proto__` included), and
 // the other side here is the page. Every message is validated; anything else is ignored.
+import { isPlanarFormat, layoutFits, type PlanarFormat, type PlaneLayout } from '../../src/compositing/planar-frame';
 
 /** MAIN world -> isolated bridge: "this document needs an engine". */
 export const ENGINE_REQUEST_EVENT = 'critter-cam:engine-request';
@@ -22,14 +23,28 @@ export function isConnectMessage(data: unknown): data is ConnectMessage {
   return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === CONNECT_MESSAGE;
 }
 
-/** What the engine returns for one frame: a processed picture, or null to send the original. */
+/**
+ * One camera frame as its pixel planes (VideoFrame.copyTo), see src/compositing/planar-frame.ts.
+ * `matrix`/`fullRange` are its VideoColorSpace's: the engine codes the animal face with them.
+ */
+export interface FramePixels {
+  format: PlanarFormat;
+  width: number;
+  height: number;
+  layout: PlaneLayout[];
+  data: ArrayBuffer;
+  matrix: string | null;
+  fullRange: boolean | null;
+}
+
+/** What the engine returns for one frame: the same planes with the animal face written in, or null to send the original. */
 export interface FrameResult {
-  bitmap: ImageBitmap | null;
+  data: ArrayBuffer | null;
 }
 
 /** What the frame worker does for one page port (the hook's side wraps it in engine-link). */
 export interface FrameApi {
-  process(bitmap: ImageBitmap, timestampUs: number): Promise<FrameResult>;
+  process(frame: FramePixels, timestampUs: number): Promise<FrameResult>;
   /** Whether frames should be sent at all; the hook passes frames straight through otherwise. */
   isActive(): Promise<boolean>;
 }
@@ -37,25 +52,43 @@ export interface FrameApi {
 // --- frame port: hook -> worker requests, worker -> hook replies -------------------------
 
 export type FrameRequest =
-  | { id: number; kind: 'process'; bitmap: ImageBitmap; timestampUs: number }
+  | { id: number; kind: 'process'; frame: FramePixels; timestampUs: number }
   | { id: number; kind: 'is-active' }
   /** The hook is done with this port: the worker frees the track's pipeline. */
   | { id: number; kind: 'close' };
 
 export type FrameReply =
-  | { id: number; kind: 'processed'; bitmap: ImageBitmap | null }
+  | { id: number; kind: 'processed'; data: ArrayBuffer | null }
   | { id: number; kind: 'active'; active: boolean };
 
 const isId = (id: unknown): id is number => Number.isSafeInteger(id) && (id as number) >= 0;
-const isBitmap = (b: unknown): b is ImageBitmap => typeof ImageBitmap === 'function' && b instanceof ImageBitmap;
+const isBuffer = (b: unknown): b is ArrayBuffer => b instanceof ArrayBuffer;
+/** Frames larger than 8K are not camera frames: refused before any pixel is touched. */
+const MAX_SIDE = 8192;
+const isSide = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 2 && (n as number) <= MAX_SIDE;
+
+function parseFramePixels(v: unknown): FramePixels | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const f = v as Record<string, unknown>;
+  if (!isPlanarFormat(f.format) || !isSide(f.width) || !isSide(f.height) || !isBuffer(f.data) || !Array.isArray(f.layout)) return null;
+  const layout = f.layout.map((p: unknown) => {
+    const plane = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
+    return { offset: plane.offset as number, stride: plane.stride as number };
+  });
+  if (!layoutFits(f.format, f.width, f.height, layout, f.data.byteLength)) return null;
+  const matrix = typeof f.matrix === 'string' ? f.matrix : null;
+  const fullRange = typeof f.fullRange === 'boolean' ? f.fullRange : null;
+  return { format: f.format, width: f.width, height: f.height, layout, data: f.data, matrix, fullRange };
+}
 
 export function parseFrameRequest(data: unknown): FrameRequest | null {
   if (typeof data !== 'object' || data === null) return null;
   const m = data as Record<string, unknown>;
   if (!isId(m.id)) return null;
   if (m.kind === 'is-active' || m.kind === 'close') return { id: m.id, kind: m.kind };
-  if (m.kind === 'process' && isBitmap(m.bitmap) && Number.isFinite(m.timestampUs)) {
-    return { id: m.id, kind: 'process', bitmap: m.bitmap, timestampUs: m.timestampUs as number };
+  const frame = m.kind === 'process' ? parseFramePixels(m.frame) : null;
+  if (frame && Number.isFinite(m.timestampUs)) {
+    return { id: m.id, kind: 'process', frame, timestampUs: m.timestampUs as number };
   }
   return null;
 }
@@ -65,8 +98,8 @@ export function parseFrameReply(data: unknown): FrameReply | null {
   const m = data as Record<string, unknown>;
   if (!isId(m.id)) return null;
   if (m.kind === 'active' && typeof m.active === 'boolean') return { id: m.id, kind: 'active', active: m.active };
-  if (m.kind === 'processed' && (m.bitmap === null || isBitmap(m.bitmap))) {
-    return { id: m.id, kind: 'processed', bitmap: m.bitmap };
+  if (m.kind === 'processed' && (m.data === null || isBuffer(m.data))) {
+    return { id: m.id, kind: 'processed', data: m.data };
   }
   return null;
 }

@@ -189,15 +189,21 @@ describe.skipIf(missing)('privacy during a call', () => {
       engine.postMessage({ type: 'critter-cam/connect' }, origin, [frames.port2, control.port2]);
       const replies: unknown[] = [];
       frames.port1.onmessage = (e) => replies.push(e.data);
-      const bitmap = await createImageBitmap(new ImageData(8, 8));
       const junk: unknown[] = [
         null,
         42,
         'process',
         { id: -1, kind: 'is-active' },
         { id: 1.5, kind: 'is-active' },
-        { id: 2, kind: 'process', bitmap: 'not a bitmap', timestampUs: 0 },
-        { id: 3, kind: 'process', bitmap: null, timestampUs: 0 },
+        { id: 2, kind: 'process', frame: 'not a frame', timestampUs: 0 },
+        { id: 3, kind: 'process', frame: null, timestampUs: 0 },
+        // Planes that claim more than the buffer holds: refused before any pixel is read.
+        {
+          id: 8,
+          kind: 'process',
+          frame: { format: 'I420', width: 640, height: 480, layout: [{ offset: 0, stride: 640 }, { offset: 0, stride: 320 }, { offset: 0, stride: 320 }], data: new ArrayBuffer(16) },
+          timestampUs: 0,
+        },
         { id: 4, kind: '__proto__' },
         // comlink's own wire format: a page must not get property access into the worker.
         { id: 'x', type: 'SET', path: ['__proto__', 'polluted'], value: { wireType: 'RAW', value: 1 } },
@@ -205,7 +211,9 @@ describe.skipIf(missing)('privacy during a call', () => {
         { id: 'z', type: 'APPLY', path: ['close'], argumentList: [] },
       ];
       for (const message of junk) frames.port1.postMessage(message);
-      frames.port1.postMessage({ id: 5, kind: 'process', bitmap, timestampUs: Number.NaN }, [bitmap]);
+      const data = new ArrayBuffer(12);
+      const tiny = { format: 'I420', width: 4, height: 2, layout: [{ offset: 0, stride: 4 }, { offset: 8, stride: 2 }, { offset: 10, stride: 2 }], data };
+      frames.port1.postMessage({ id: 5, kind: 'process', frame: tiny, timestampUs: Number.NaN }, [data]);
       frames.port1.postMessage({ id: 6, kind: 'is-active' });
       await new Promise((r) => setTimeout(r, 1500));
       frames.port1.postMessage({ id: 7, kind: 'close' });

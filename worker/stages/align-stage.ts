@@ -8,11 +8,12 @@ import type { AnimalDef } from '../../src/animals/animal';
 export interface Aligned {
   toCrop: Affine;
   toFrame: Affine;
-  pixels: ImageData;
+  /** The crop, when asked for: only frames the generator will take need it. */
+  pixels: ImageData | null;
 }
 
 export interface AlignStage {
-  align(image: ImageBitmap, landmarks: Float32Array): Aligned;
+  align(image: VideoFrame, landmarks: Float32Array, options: { pixels: boolean }): Aligned;
 }
 
 export function buildAlignStage(options: { animal: AnimalDef; cropSize: number }): AlignStage {
@@ -21,14 +22,16 @@ export function buildAlignStage(options: { animal: AnimalDef; cropSize: number }
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('2D canvas unavailable in the worker');
   return {
-    align(image, landmarks) {
+    align(image, landmarks, { pixels }) {
       const { toCrop, toFrame } = alignFace({
         landmarks,
-        width: image.width,
-        height: image.height,
+        width: image.displayWidth,
+        height: image.displayHeight,
         animal,
         cropSize,
       });
+      // Drawing converts the frame to RGB (a few ms): skipped while the generator is busy.
+      if (!pixels) return { toCrop, toFrame, pixels: null };
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, cropSize, cropSize);
       ctx.setTransform(...toCrop);

@@ -10,6 +10,10 @@ export interface GenerateStage {
   info: GeneratorInfo;
   /** Starts a run on this crop unless one is running; resolves when the crop is ready or skipped. */
   submit(pixels: ImageData): Promise<void>;
+  /** A run is going on: a crop submitted now would be skipped. */
+  busy(): boolean;
+  /** Resolves when the current run (if any) is done. */
+  current(): Promise<void> | null;
   /** Whether a frame can afford to wait for the generator (its recent runs fit the budget). */
   inBudget(): boolean;
   latest(): ImageBitmap | null;
@@ -65,6 +69,8 @@ export async function buildGenerateStage(options: {
         });
       return running;
     },
+    busy: () => running !== null,
+    current: () => running,
     inBudget: () => runMs <= WAIT_BUDGET_MS,
     latest: () => latest,
     lastRunMs: () => runMs,

@@ -32,13 +32,13 @@ export interface TrackStageOptions {
 /** tracker-worker.ts's comlink API. */
 export interface TrackerApi {
   init(options: TrackStageOptions): Promise<void>;
-  track(image: ImageBitmap, timestampMs: number): Promise<TrackResult>;
+  track(image: VideoFrame | ImageBitmap, timestampMs: number): Promise<TrackResult>;
   close(): void;
 }
 
 export interface TrackStage {
   /** Starts tracking this frame unless a run is going on; resolves when it is done or skipped. */
-  submit(image: ImageBitmap, timestampMs: number): Promise<void>;
+  submit(image: VideoFrame, timestampMs: number): Promise<void>;
   latest(): TrackResult | null;
   /** Set when a run failed (the tracker worker died, say): the owner builds a new stage. */
   failure(): Error | null;
@@ -70,12 +70,13 @@ export async function buildTrackStage(options: TrackStageOptions): Promise<Track
   let failure: Error | null = null;
   let lastEnd = -Infinity;
 
-  async function copyFor(image: ImageBitmap): Promise<ImageBitmap> {
+  async function copyFor(image: VideoFrame): Promise<VideoFrame | ImageBitmap> {
     const maxWidth = options.maxWidth ?? Infinity;
-    if (image.width <= maxWidth) return createImageBitmap(image);
+    // A clone shares the pixels: handing it to the tracker worker copies nothing.
+    if (image.displayWidth <= maxWidth) return image.clone();
     return createImageBitmap(image, {
       resizeWidth: maxWidth,
-      resizeHeight: Math.round((image.height * maxWidth) / image.width),
+      resizeHeight: Math.round((image.displayHeight * maxWidth) / image.displayWidth),
       resizeQuality: 'medium',
     });
   }
@@ -85,7 +86,7 @@ export async function buildTrackStage(options: TrackStageOptions): Promise<Track
       if (running) return running;
       const rest = latest ? (latest.ms * (1 - TRACK_DUTY)) / TRACK_DUTY : 0;
       if (performance.now() - lastEnd < rest) return Promise.resolve();
-      // The frame worker keeps its bitmap for fusing: the tracker gets its own copy.
+      // The frame worker keeps its frame for aligning: the tracker gets its own handle.
       running = copyFor(image)
         .then((copy) => remote.track(Comlink.transfer(copy, [copy]), timestampMs))
         .then(

@@ -22,12 +22,51 @@ const junk: unknown[] = [
   { id: '1', kind: 'is-active' },
   { id: 1, kind: '__proto__' },
   { id: 1, kind: 'process', bitmap: {}, timestampUs: 0 },
-  { id: 1, kind: 'process', bitmap: null, timestampUs: 0 },
+  { id: 1, kind: 'process', frame: null, timestampUs: 0 },
   { id: 'x', type: 'SET', path: ['__proto__', 'polluted'], value: { wireType: 'RAW', value: 1 } },
   { id: 'y', type: 'GET', path: ['constructor'] },
 ];
 
+/** A well-formed 4x2 I420 frame (planes packed as VideoFrame.copyTo lays them out). */
+const frame = () => ({
+  format: 'I420',
+  width: 4,
+  height: 2,
+  layout: [{ offset: 0, stride: 4 }, { offset: 8, stride: 2 }, { offset: 10, stride: 2 }],
+  data: new ArrayBuffer(12),
+  matrix: 'smpte170m',
+  fullRange: false,
+});
+
 describe('frame port requests', () => {
+  it('accepts a frame whose planes fit its buffer, and keeps only the known fields', () => {
+    const request = parseFrameRequest({ id: 1, kind: 'process', frame: { ...frame(), extra: 1 }, timestampUs: 5 });
+    expect(request).toMatchObject({ id: 1, kind: 'process', timestampUs: 5 });
+    expect(request?.kind === 'process' && Object.keys(request.frame).sort()).toEqual(
+      ['data', 'format', 'fullRange', 'height', 'layout', 'matrix', 'width'],
+    );
+  });
+
+  it('drops frames that are not what they say: format, sizes, layout, buffer, timestamp', () => {
+    const bad = [
+      { format: 'I444' },
+      { format: '__proto__' },
+      { width: 0 },
+      { width: 4.5 },
+      { height: 100_000 },
+      { data: new Uint8Array(12) },
+      { data: new ArrayBuffer(11) },
+      { layout: [{ offset: 0, stride: 4 }, { offset: 8, stride: 2 }] },
+      { layout: [{ offset: 0, stride: 3 }, { offset: 8, stride: 2 }, { offset: 10, stride: 2 }] },
+      { layout: [{ offset: 0, stride: 4 }, { offset: 8, stride: 2 }, { offset: 11, stride: 2 }] },
+      { layout: 'packed' },
+    ];
+    for (const change of bad) {
+      expect(parseFrameRequest({ id: 1, kind: 'process', frame: { ...frame(), ...change }, timestampUs: 0 }), JSON.stringify(change)).toBeNull();
+    }
+    expect(parseFrameRequest({ id: 1, kind: 'process', frame: frame(), timestampUs: Number.NaN })).toBeNull();
+  });
+
   it('accepts is-active and close with a safe id, and keeps nothing else from the message', () => {
     expect(parseFrameRequest({ id: 3, kind: 'is-active', extra: 'x' })).toEqual({ id: 3, kind: 'is-active' });
     expect(parseFrameRequest({ id: 0, kind: 'close' })).toEqual({ id: 0, kind: 'close' });
@@ -39,13 +78,15 @@ describe('frame port requests', () => {
 });
 
 describe('frame port replies', () => {
-  it('accepts an active answer and a pass-through (null picture)', () => {
+  it('accepts an active answer, processed planes and a pass-through (null)', () => {
     expect(parseFrameReply({ id: 2, kind: 'active', active: false })).toEqual({ id: 2, kind: 'active', active: false });
-    expect(parseFrameReply({ id: 2, kind: 'processed', bitmap: null })).toEqual({ id: 2, kind: 'processed', bitmap: null });
+    expect(parseFrameReply({ id: 2, kind: 'processed', data: null })).toEqual({ id: 2, kind: 'processed', data: null });
+    const data = new ArrayBuffer(12);
+    expect(parseFrameReply({ id: 2, kind: 'processed', data })).toEqual({ id: 2, kind: 'processed', data });
   });
 
   it('drops every malformed reply', () => {
-    for (const message of [...junk, { id: 1, kind: 'active', active: 'yes' }, { id: 1, kind: 'processed', bitmap: 'x' }]) {
+    for (const message of [...junk, { id: 1, kind: 'active', active: 'yes' }, { id: 1, kind: 'processed', data: 'x' }, { id: 1, kind: 'processed' }]) {
       expect(parseFrameReply(message), JSON.stringify(message)).toBeNull();
     }
   });
