@@ -6,6 +6,7 @@ import type { AnimalDef } from '../src/animals/animal';
 import { createStageTimings } from '../src/stats/stage-timings';
 import { buildGenerateStage, type GenerateStage } from './stages/generate-stage';
 import { buildTrackStage } from './stages/track-stage';
+import type { FacesMode } from '../src/tracking/face-tracks';
 import { createFramePipeline } from './frame-pipeline';
 import { createPreviewSampler } from './preview-sampler';
 import { serveFramePort, type FramePortServer } from './frame-port-server';
@@ -27,6 +28,10 @@ const TRACKER_RETRY_MS = 5000;
 const servers = new Set<FramePortServer>();
 let trackerFailedAt = -Infinity;
 
+function facesMode(): FacesMode {
+  return config?.settings.faces ?? 'largest';
+}
+
 function createTracker() {
   if (performance.now() - trackerFailedAt < TRACKER_RETRY_MS) return Promise.reject(new Error('face tracking is unavailable'));
   return buildTrackStage({
@@ -34,6 +39,7 @@ function createTracker() {
     modelUrl: `${config!.extensionBase}models/face_landmarker.task`,
     delegate: 'CPU',
     maxWidth: TRACK_MAX_WIDTH,
+    faces: facesMode(),
   }).catch((e: Error) => {
     trackerFailedAt = performance.now();
     error = `Face tracking could not start (${e.message}). Your camera is shown as is.`;
@@ -86,6 +92,7 @@ const api: FrameWorkerApi = {
     const pipeline = createFramePipeline({
       isActive: () => wanted() && generator !== null && chosen(),
       strength: () => config?.settings.strength ?? 1,
+      faces: facesMode,
       generator: () => generator,
       animal: () => animalOf(generator),
       createTracker,

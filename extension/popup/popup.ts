@@ -34,6 +34,7 @@ async function main() {
   const strength = $<HTMLInputElement>('strength');
   const siteSwitch = $<HTMLInputElement>('site');
   const mirror = $<HTMLInputElement>('mirror');
+  const allFaces = $<HTMLInputElement>('all-faces');
   const modes = [...document.querySelectorAll<HTMLInputElement>('input[name="mode"]')];
   const preview = $<HTMLImageElement>('preview');
 
@@ -57,6 +58,7 @@ async function main() {
     for (const mode of modes) mode.checked = mode.value === settings.processMode;
     mirror.checked = settings.mirrorPreview;
     preview.classList.toggle('mirrored', settings.mirrorPreview);
+    allFaces.checked = settings.faces === 'all';
   }
 
   enabled.addEventListener('change', () => update({ enabled: enabled.checked }));
@@ -72,6 +74,7 @@ async function main() {
     mode.addEventListener('change', () => update({ processMode: mode.value as Settings['processMode'] }));
   }
   mirror.addEventListener('change', () => update({ mirrorPreview: mirror.checked }));
+  allFaces.addEventListener('change', () => update({ faces: allFaces.checked ? 'all' : 'largest' }));
   // The shortcut or another popup may change the settings while this one is open.
   onSettingsChanged((next) => {
     settings = next;

@@ -1,16 +1,23 @@
-// Stage 4, fuse: the generated crop (its alpha is the feathered animal-face mask) is warped
-// back into the frame with the inverse transform and blended over it.
+// Stage 4, fuse: each face's generated crop (its alpha is the feathered animal-face mask) is
+// warped back into the frame with that face's inverse transform and blended over it.
 import type { Affine } from '../../src/geometry/affine';
 
+export interface FuseLayer {
+  crop: ImageBitmap;
+  toFrame: Affine;
+  opacity: number;
+}
+
 export interface FuseStage {
-  fuse(options: { frame: ImageBitmap; crop: ImageBitmap | null; toFrame: Affine | null; opacity: number }): ImageBitmap;
+  /** The frame with the layers drawn over it in order; no layers: the frame as it is. */
+  fuse(frame: ImageBitmap, layers: readonly FuseLayer[]): ImageBitmap;
 }
 
 export function buildFuseStage(): FuseStage {
   let canvas = new OffscreenCanvas(1, 1);
   let ctx = context(canvas);
   return {
-    fuse({ frame, crop, toFrame, opacity }) {
+    fuse(frame, layers) {
       if (canvas.width !== frame.width || canvas.height !== frame.height) {
         canvas = new OffscreenCanvas(frame.width, frame.height);
         ctx = context(canvas);
@@ -18,7 +25,8 @@ export function buildFuseStage(): FuseStage {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.globalAlpha = 1;
       ctx.drawImage(frame, 0, 0);
-      if (crop && toFrame && opacity > 0) {
+      for (const { crop, toFrame, opacity } of layers) {
+        if (opacity <= 0) continue;
         ctx.setTransform(...toFrame);
         ctx.globalAlpha = Math.min(1, opacity);
         ctx.drawImage(crop, 0, 0);
