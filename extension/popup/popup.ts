@@ -7,6 +7,7 @@ import { TOGGLE_COMMAND } from '../../src/settings/commands';
 import { buildLookPicker, installedLooks } from './look-picker';
 import { describeStatus, isFresh, problemSentence, type StoredStatus } from './popup-status';
 import { targetSite } from './target-site';
+import { activeTabId, readCameraProblem } from './tab-camera';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const STATUS_POLL_MS = 500;
@@ -29,7 +30,7 @@ async function showShortcut() {
 
 async function main() {
   let settings: Settings = await loadSettings();
-  const [site, looks] = await Promise.all([targetSite(await callSite()), installedLooks()]);
+  const [site, looks, tabId] = await Promise.all([targetSite(await callSite()), installedLooks(), activeTabId()]);
   const enabled = $<HTMLInputElement>('enabled');
   const strength = $<HTMLInputElement>('strength');
   const siteSwitch = $<HTMLInputElement>('site');
@@ -83,10 +84,10 @@ async function main() {
   render();
 
   async function showStatus() {
-    const status = await readStatus();
+    const [status, cameraProblem] = await Promise.all([readStatus(), readCameraProblem(tabId)]);
     const now = Date.now();
     $('status').textContent = describeStatus(status, now);
-    const sentence = problemSentence({ status, now, looks: looks.map((l) => l.look), chosenLook: settings.look });
+    const sentence = problemSentence({ status, now, looks: looks.map((l) => l.look), chosenLook: settings.look, cameraProblem });
     const problem = $('problem');
     problem.hidden = sentence === null;
     problem.textContent = sentence ?? '';
