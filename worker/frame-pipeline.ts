@@ -1,18 +1,23 @@
-// One camera track's pipeline: track -> align -> generate -> fuse, with per-stage timings.
+// One camera track's pipeline: track -> align -> generate -> fuse, with per-stage timings,
+// for the largest face or for every face in view (the 'faces' setting).
 // Each track gets its own tracker (FaceLandmarker's VIDEO mode and the smoothing are
 // stateful per stream); the generator is shared by all tracks of the engine.
 import type { AnimalDef } from '../src/animals/animal';
+import type { FacesMode } from '../src/tracking/face-tracks';
 import type { createStageTimings } from '../src/stats/stage-timings';
 import type { FrameApi, FramePixels, FrameResult } from '../extension/shared/engine-protocol';
 import { planarOf, videoFrameOf } from './frame-image';
 import { buildAlignStage, type AlignStage } from './stages/align-stage';
-import { buildFuseStage } from './stages/fuse-stage';
+import { createFaceCrops } from './stages/face-crops';
+import { buildFuseStage, type FuseLayer } from './stages/fuse-stage';
 import type { GenerateStage } from './stages/generate-stage';
 import type { TrackResult, TrackStage } from './stages/track-stage';
 
 export interface PipelineContext {
   isActive(): boolean;
   strength(): number;
+  /** Which faces get the effect (the 'faces' setting); read on every frame, so a change applies at once. */
+  faces(): FacesMode;
   generator(): GenerateStage | null;
   animal(): AnimalDef | null;
   createTracker(): Promise<TrackStage>;
@@ -37,6 +42,8 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
   }
   let align: { stage: AlignStage; animal: AnimalDef; size: number } | null = null;
   const fuse = buildFuseStage();
+  const crops = createFaceCrops();
+  let cropsMode: FacesMode | null = null;
   const { timings } = context;
   let lastTracked: TrackResult | null = null;
   let lastRuns = 0;
@@ -58,7 +65,7 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
       if (!tracker) return { data: null };
       image = videoFrameOf(pixels, pixels.data, timestampUs);
       // Tracking runs beside the frame path; only the very first result is waited for.
-      const trackRun = tracker.submit(image, timestampUs / 1000);
+      const trackRun = tracker.submit(image, timestampUs / 1000, context.faces());
       if (!tracker.latest()) await trackRun;
       if (tracker.failure()) throw tracker.failure();
       const tracked = tracker.latest();
@@ -66,23 +73,48 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
       if (tracked !== lastTracked) timings.record('track', tracked.ms);
       lastTracked = tracked;
       const tracking = performance.now();
-      if (!tracked.landmarks || tracked.alpha === 0) {
+      const faces = tracked.faces;
+      // Face ids start again in another mode: a kept crop would belong to someone else.
+      if (tracked.mode !== cropsMode) crops.retain([]);
+      cropsMode = tracked.mode;
+      crops.retain(faces.map((face) => face.id));
+      if (faces.length === 0) {
         // No face: the camera's own frame goes on (same format, so no colour change).
         context.onFrame({ faceFound: tracked.faceFound, totalMs: performance.now() - started });
         return { data: null };
       }
-      const aligned = alignFor(animal, generator.info.inputSize).align(image, tracked.landmarks, { pixels: !generator.busy() });
+      const aligner = alignFor(animal, generator.info.inputSize);
+      const frame = image;
+      const placements = faces.map((face) => aligner.place(frame, face.landmarks));
+      // One face per frame gets a fresh crop (the one whose crop is oldest); the others are
+      // fused with their latest one. The frame waits only for a run that fits the budget, or
+      // for the first crop of its face.
+      const due = generator.busy() ? -1 : crops.due(faces.map((face) => face.id), generator);
+      const dueIndex = faces.findIndex((face) => face.id === due);
+      let wait: Promise<void> | null = null;
+      if (dueIndex >= 0) {
+        const run = generator.run(aligner.crop(frame, placements[dueIndex]!))?.then((crop) => crops.store(due, generator, crop));
+        if (run && (generator.inBudget() || !crops.latest(due, generator))) wait = run;
+        else void run?.catch(() => undefined);
+      } else if (generator.inBudget()) {
+        // Another frame's run ends within the budget: its crop is fresher than the kept one.
+        wait = generator.idle();
+      }
       const aligning = performance.now();
       timings.record('align', aligning - tracking);
-      const generateRun = aligned.pixels ? generator.submit(aligned.pixels) : generator.current();
-      if (generateRun && (generator.inBudget() || !generator.latest())) await generateRun;
+      if (wait) await wait;
       const generating = performance.now();
       // One sample per finished run, not per frame: frames between runs reuse its crop.
       if (generator.runs() !== lastRuns) timings.record('generate', generator.lastRunMs());
       lastRuns = generator.runs();
-      const crop = generator.latest();
-      if (!crop) return { data: null };
-      fuse.fuse({ frame: planarOf(pixels), crop, box: generator.info.maskBox, toFrame: aligned.toFrame, opacity: context.strength() * tracked.alpha });
+      const layers: FuseLayer[] = [];
+      faces.forEach((face, i) => {
+        const crop = crops.latest(face.id, generator);
+        const box = generator.info.maskBox;
+        if (crop) layers.push({ crop, box, toFrame: placements[i]!.toFrame, opacity: context.strength() * face.alpha });
+      });
+      if (layers.length === 0) return { data: null };
+      fuse.fuse(planarOf(pixels), layers);
       const done = performance.now();
       timings.record('fuse', done - generating);
       timings.record('total', done - started);
@@ -107,6 +139,7 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
     close() {
       tracker?.close();
       tracker = null;
+      crops.close();
     },
   };
 }

@@ -5,7 +5,8 @@ import { animals } from '../src/animals';
 import type { AnimalDef } from '../src/animals/animal';
 import { createStageTimings } from '../src/stats/stage-timings';
 import { buildGenerateStage, type GenerateStage } from './stages/generate-stage';
-import { buildTrackStage } from './stages/track-stage';
+import { buildTrackStage, type TrackStage } from './stages/track-stage';
+import type { FacesMode } from '../src/tracking/face-tracks';
 import { createFramePipeline } from './frame-pipeline';
 import { createPreviewSampler } from './preview-sampler';
 import { videoFrameOf } from './frame-image';
@@ -28,14 +29,63 @@ const MAX_PORTS = 4;
 const TRACKER_RETRY_MS = 5000;
 const servers = new Set<FramePortServer>();
 let trackerFailedAt = -Infinity;
+/**
+ * A tracker started ahead of need by a standby worker (prepareStandby), so that the first
+ * track served after it takes over is processed at once instead of after FaceLandmarker's
+ * multi-second start.
+ */
+let spareTracker: Promise<TrackStage> | null = null;
 
-function createTracker() {
+/**
+ * How many page tracks this worker serves, on its global scope: the fault tests read it over
+ * CDP to tell the serving worker from the standby (both run frame-worker.js).
+ */
+function countTracks() {
+  (self as unknown as { critterCamTracks: number }).critterCamTracks = servers.size;
+}
+
+/** Set while this worker is the supervisor's warm standby (until it serves a track). */
+let standby = false;
+
+/** Starts the spare tracker and warms it up (its first detection is the slow one). */
+async function prepareSpareTracker(): Promise<void> {
+  if (!wanted() || !generator || spareTracker) return;
+  spareTracker = buildTracker().then(async (tracker) => {
+    try {
+      await tracker.warmUp();
+    } catch (e) {
+      tracker.close();
+      throw e;
+    }
+    return tracker;
+  });
+  await spareTracker.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+function facesMode(): FacesMode {
+  return config?.settings.faces ?? 'largest';
+}
+
+function createTracker(): Promise<TrackStage> {
+  if (spareTracker) {
+    const spare = spareTracker;
+    spareTracker = null;
+    return spare.catch(() => buildTracker());
+  }
+  return buildTracker();
+}
+
+function buildTracker(): Promise<TrackStage> {
   if (performance.now() - trackerFailedAt < TRACKER_RETRY_MS) return Promise.reject(new Error('face tracking is unavailable'));
   return buildTrackStage({
     wasmBase: `${config!.extensionBase}vendor/mediapipe/wasm`,
     modelUrl: `${config!.extensionBase}models/face_landmarker.task`,
     delegate: 'CPU',
     maxWidth: TRACK_MAX_WIDTH,
+    faces: facesMode(),
   }).catch((e: Error) => {
     trackerFailedAt = performance.now();
     error = `Face tracking could not start (${e.message}). Your camera is shown as is.`;
@@ -80,14 +130,18 @@ const api: FrameWorkerApi = {
     if (wanted() && next.settings.look !== generatorLook) {
       await loadLook(next.settings.look);
     }
+    // A standby whose effect was off when it started gets its tracker once it is turned on.
+    if (standby) await prepareSpareTracker();
   },
 
   attachFramePort(port, source) {
+    standby = false;
     // processMode 'virtual-camera': a real camera chosen by the page passes through.
     const chosen = () => config?.settings.processMode !== 'virtual-camera' || source?.virtualCamera === true;
     const pipeline = createFramePipeline({
       isActive: () => wanted() && generator !== null && chosen(),
       strength: () => config?.settings.strength ?? 1,
+      faces: facesMode,
       generator: () => generator,
       animal: () => animalOf(generator),
       createTracker,
@@ -116,8 +170,20 @@ const api: FrameWorkerApi = {
         return result;
       },
     };
-    const server = serveFramePort(port, sampled, () => servers.delete(server));
-    servers.add(server);
+    return new Promise<void>((closed) => {
+      const server = serveFramePort(port, sampled, () => {
+        servers.delete(server);
+        countTracks();
+        closed();
+      });
+      servers.add(server);
+      countTracks();
+    });
+  },
+
+  async prepareStandby() {
+    standby = true;
+    await prepareSpareTracker();
   },
 
   ping: () => true,

@@ -61,8 +61,17 @@ export interface EngineConfig {
 /** frame-worker.ts: the control API the engine iframe holds. */
 export interface FrameWorkerApi {
   configure(config: EngineConfig): Promise<void>;
-  /** A port from a page's hook; the worker serves FrameApi on it (engine-protocol's FrameRequest). */
-  attachFramePort(port: MessagePort, source?: { virtualCamera: boolean }): void;
+  /**
+   * A port from a page's hook; the worker serves FrameApi on it (engine-protocol's
+   * FrameRequest). Settles when the worker is done with the port (the hook closed it, or a
+   * newer track pushed it out), so the engine can let go of that hook's control port.
+   */
+  attachFramePort(port: MessagePort, source?: { virtualCamera: boolean }): Promise<void>;
+  /**
+   * For a warm standby (see extension/engine/worker-supervisor.ts): starts a face tracker
+   * now, handed to the first track this worker serves once it takes over.
+   */
+  prepareStandby(): Promise<void>;
   status(): EngineStatus;
   /** Liveness probe for the engine iframe's supervisor. */
   ping(): boolean;

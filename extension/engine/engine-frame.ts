@@ -10,7 +10,10 @@ import type { Settings } from '../../src/settings/settings';
 import { superviseFrameWorker } from './worker-supervisor';
 
 const STATUS_INTERVAL_MS = 1000;
-/** Control ports of the hooks connected to the current worker; told when it is replaced. */
+/**
+ * Control ports of the hooks connected to the serving worker; told when it is replaced, and
+ * closed as soon as the worker is done with the hook's frame port (its track ended).
+ */
 const controls = new Set<MessagePort>();
 
 /** The call site is the top-level page the engine is embedded in. */
@@ -60,21 +63,35 @@ function start() {
     if (event.source !== window.parent || !isConnectMessage(event.data) || event.ports.length !== 2) return;
     const [framePort, control] = event.ports as [MessagePort, MessagePort];
     controls.add(control);
-    void supervisor.api().attachFramePort(Comlink.transfer(framePort, [framePort]), {
-      virtualCamera: event.data.virtualCamera === true,
-    });
+    supervisor
+      .api()
+      .attachFramePort(Comlink.transfer(framePort, [framePort]), { virtualCamera: event.data.virtualCamera === true })
+      .then(
+        () => {
+          // The hook closed its frame port (its track ended) or a newer track replaced it.
+          if (controls.delete(control)) control.close();
+        },
+        () => undefined,
+      );
   });
 
   onSettingsChanged((next) => {
     settings = Promise.resolve(next);
-    void configure(supervisor.api());
+    for (const api of supervisor.all()) void configure(api).catch(() => undefined);
   });
 
   setInterval(async () => {
     const status = await supervisor.api().status();
     if (status.fps === 0 && !status.error) return;
     await chrome.storage.session.set({
-      [STATUS_KEY]: { ...status, site, restarts: supervisor.restarts(), updatedAt: Date.now() },
+      [STATUS_KEY]: {
+        ...status,
+        site,
+        restarts: supervisor.restarts(),
+        standbyReady: supervisor.standbyReady(),
+        hooks: controls.size,
+        updatedAt: Date.now(),
+      },
     });
   }, STATUS_INTERVAL_MS);
 }

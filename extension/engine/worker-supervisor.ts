@@ -1,20 +1,32 @@
 // Keeps the frame worker alive: a worker that throws an uncaught error or stops answering a
-// heartbeat is terminated and a fresh one is started and configured, and everyone holding a
-// port to the old one is told so (they reconnect at once instead of waiting for deadlines).
+// heartbeat is terminated and replaced, and everyone holding a port to the old one is told so
+// (they reconnect at once instead of waiting for deadlines).
+//
+// The replacement is a warm standby when there is one: a second frame worker, configured like
+// the serving one, with its generator loaded and a face tracker started and warmed up, that
+// serves nothing until it takes over. A fresh worker needs ~7 s on 2 cores before it processes
+// again (tasks-vision and onnxruntime WASM compiled, models loaded, FaceLandmarker's graph and
+// first detection); the standby takes over in well under a second. It costs memory (a second
+// generator session and tracker, idle) and one load's CPU some seconds after each start.
 import * as Comlink from 'comlink';
 import type { FrameWorkerApi } from '../../worker/worker-api';
 
 export interface SupervisorOptions {
   url: URL;
-  /** Brings a new worker to the current configuration. */
+  /** Brings a new worker (serving or standby) to the current configuration. */
   onStart(api: Comlink.Remote<FrameWorkerApi>): Promise<void>;
   /** The previous worker is gone; its ports are dead. */
   onRestart(reason: string): void;
 }
 
 export interface SupervisedWorker {
+  /** The worker serving the pages' tracks. */
   api(): Comlink.Remote<FrameWorkerApi>;
+  /** Every live worker, the standby included: configuration changes go to all. */
+  all(): Comlink.Remote<FrameWorkerApi>[];
   restarts(): number;
+  /** Whether a standby is loaded and ready to take over. */
+  standbyReady(): boolean;
 }
 
 const HEARTBEAT_MS = 125;
@@ -33,29 +45,73 @@ const MAX_DEAD_AFTER_MS = 8000;
 const STARTUP_GRACE_MS = 4000;
 /** After this long without trouble the patience goes back to DEAD_AFTER_MS. */
 const HEALTHY_RESET_MS = 20_000;
+/**
+ * The standby starts this long after a worker took over serving, so that its load (seconds
+ * of CPU on 2 cores) does not slow the serving worker's own start and the call's first frames.
+ */
+const STANDBY_DELAY_MS = 8000;
+
+interface Slot {
+  worker: Worker;
+  api: Comlink.Remote<FrameWorkerApi>;
+  lastAnswer: number;
+  pinging: boolean;
+  answered: boolean;
+  ready: boolean;
+  gone: boolean;
+}
 
 export function superviseFrameWorker(options: SupervisorOptions): SupervisedWorker {
-  let worker: Worker;
-  let api: Comlink.Remote<FrameWorkerApi>;
-  let generation = 0;
+  let serving: Slot;
+  let standby: Slot | null = null;
+  let standbyTimer: ReturnType<typeof setTimeout> | undefined;
   let restarts = 0;
   let patience = DEAD_AFTER_MS;
-  let lastAnswer = performance.now();
   let lastRestart = -Infinity;
-  let pinging = false;
-  let answered = false;
 
-  function start() {
-    const mine = ++generation;
-    worker = new Worker(options.url, { type: 'module', name: 'critter-cam-frames' });
-    api = Comlink.wrap<FrameWorkerApi>(worker);
-    lastAnswer = performance.now();
-    pinging = false;
-    answered = false;
-    worker.addEventListener('error', (event) => {
-      if (mine === generation) restart(`frame worker error: ${event.message || 'unknown'}`);
-    });
-    void options.onStart(api).catch(() => undefined);
+  function spawn(): Slot {
+    const worker = new Worker(options.url, { type: 'module', name: 'critter-cam-frames' });
+    const slot: Slot = {
+      worker,
+      api: Comlink.wrap<FrameWorkerApi>(worker),
+      lastAnswer: performance.now(),
+      pinging: false,
+      answered: false,
+      ready: false,
+      gone: false,
+    };
+    worker.addEventListener('error', (event) => failed(slot, `frame worker error: ${event.message || 'unknown'}`));
+    void options
+      .onStart(slot.api)
+      .then(() => (slot === standby ? slot.api.prepareStandby() : undefined))
+      .then(() => (slot.ready = true))
+      .catch(() => undefined);
+    return slot;
+  }
+
+  function kill(slot: Slot) {
+    slot.gone = true;
+    slot.api[Comlink.releaseProxy]();
+    slot.worker.terminate();
+  }
+
+  function scheduleStandby() {
+    clearTimeout(standbyTimer);
+    standbyTimer = setTimeout(() => {
+      if (!standby) standby = spawn();
+    }, STANDBY_DELAY_MS);
+  }
+
+  function failed(slot: Slot, reason: string) {
+    if (slot.gone) return;
+    if (slot === serving) {
+      restart(reason);
+    } else if (slot === standby) {
+      // Nobody depends on a standby: replace it quietly.
+      kill(slot);
+      standby = null;
+      scheduleStandby();
+    }
   }
 
   function restart(reason: string) {
@@ -63,32 +119,51 @@ export function superviseFrameWorker(options: SupervisorOptions): SupervisedWork
     patience = now - lastRestart < HEALTHY_RESET_MS ? Math.min(patience * 2, MAX_DEAD_AFTER_MS) : DEAD_AFTER_MS;
     lastRestart = now;
     restarts++;
-    api[Comlink.releaseProxy]();
-    worker.terminate();
-    start();
+    kill(serving);
+    // A standby that answers takes over even if still loading: it is further along than a new one.
+    if (standby?.answered) {
+      serving = standby;
+      serving.lastAnswer = now;
+      standby = null;
+    } else {
+      if (standby) kill(standby);
+      standby = null;
+      serving = spawn();
+    }
+    scheduleStandby();
     options.onRestart(reason);
   }
 
-  setInterval(() => {
+  function heartbeat(slot: Slot) {
     const now = performance.now();
-    if (now - lastAnswer > (answered ? patience : STARTUP_GRACE_MS)) {
-      restart(`frame worker silent for ${Math.round(now - lastAnswer)} ms`);
+    if (now - slot.lastAnswer > (slot.answered ? patience : STARTUP_GRACE_MS)) {
+      failed(slot, `frame worker silent for ${Math.round(now - slot.lastAnswer)} ms`);
       return;
     }
-    if (pinging) return;
-    pinging = true;
-    const mine = generation;
-    api
+    if (slot.pinging) return;
+    slot.pinging = true;
+    slot.api
       .ping()
       .then(() => {
-        if (mine !== generation) return;
-        lastAnswer = performance.now();
-        answered = true;
-        pinging = false;
+        if (slot.gone) return;
+        slot.lastAnswer = performance.now();
+        slot.answered = true;
+        slot.pinging = false;
       })
       .catch(() => undefined);
+  }
+
+  setInterval(() => {
+    heartbeat(serving);
+    if (standby) heartbeat(standby);
   }, HEARTBEAT_MS);
 
-  start();
-  return { api: () => api, restarts: () => restarts };
+  serving = spawn();
+  scheduleStandby();
+  return {
+    api: () => serving.api,
+    all: () => (standby ? [serving.api, standby.api] : [serving.api]),
+    restarts: () => restarts,
+    standbyReady: () => standby?.ready === true,
+  };
 }

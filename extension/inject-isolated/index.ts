@@ -2,7 +2,12 @@
 // and WebGPU run under the extension's CSP, not the call site's) when the MAIN-world hook
 // asks for it, and tells the hook where it is. It reads no message content from the page:
 // the only input is a bare event, so a page cannot make it do anything but load the engine.
+// It also reports the tab's page and camera outcomes to the background (tab-reports.ts).
 import { ENGINE_READY_EVENT, ENGINE_REQUEST_EVENT } from '../shared/engine-protocol';
+import { forwardCameraOutcomes, reportPageShown } from './tab-reports';
+
+reportPageShown();
+forwardCameraOutcomes();
 
 let engineFrame: HTMLIFrameElement | null = null;
 let loaded = false;

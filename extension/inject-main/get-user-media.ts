@@ -1,6 +1,7 @@
 // Wraps navigator.mediaDevices.getUserMedia and enumerateDevices: the page gets the same
 // stream it asked for, its camera track replaced by a processed one (audio tracks pass
 // untouched), and sees a "Critter Cam" camera beside each real one (virtual-camera.ts).
+import { announceCameraOutcome, classifyCameraError } from '../shared/camera-outcome';
 import { hasBreakoutBox } from './breakout-box';
 import { createProcessedTrack } from './processed-track';
 import { presentAsVirtual, routeVideoConstraints, withVirtualCameras } from './virtual-camera';
@@ -11,7 +12,15 @@ export function wrapGetUserMedia(mediaDevices: MediaDevices): void {
 
   async function getUserMedia(constraints?: MediaStreamConstraints): Promise<MediaStream> {
     const routed = typeof constraints?.video === 'object' ? routeVideoConstraints(constraints.video) : null;
-    const stream = await original(routed ? { ...constraints, video: routed.video } : constraints);
+    let stream: MediaStream;
+    try {
+      stream = await original(routed ? { ...constraints, video: routed.video } : constraints);
+    } catch (error) {
+      // The popup of this tab explains a busy or refused camera; the page gets its error as it is.
+      if (constraints?.video) announceCameraOutcome(classifyCameraError(error));
+      throw error;
+    }
+    if (constraints?.video && stream.getVideoTracks().length > 0) announceCameraOutcome('started');
     if (!constraints?.video || !hasBreakoutBox()) return stream;
     try {
       const tracks = stream.getTracks().map((track) => {

@@ -7,6 +7,7 @@ import { TOGGLE_COMMAND } from '../../src/settings/commands';
 import { buildLookPicker, installedLooks } from './look-picker';
 import { describeStatus, isFresh, problemSentence, type StoredStatus } from './popup-status';
 import { targetSite } from './target-site';
+import { activeTabId, readCameraProblem } from './tab-camera';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const STATUS_POLL_MS = 500;
@@ -29,11 +30,12 @@ async function showShortcut() {
 
 async function main() {
   let settings: Settings = await loadSettings();
-  const [site, looks] = await Promise.all([targetSite(await callSite()), installedLooks()]);
+  const [site, looks, tabId] = await Promise.all([targetSite(await callSite()), installedLooks(), activeTabId()]);
   const enabled = $<HTMLInputElement>('enabled');
   const strength = $<HTMLInputElement>('strength');
   const siteSwitch = $<HTMLInputElement>('site');
   const mirror = $<HTMLInputElement>('mirror');
+  const allFaces = $<HTMLInputElement>('all-faces');
   const modes = [...document.querySelectorAll<HTMLInputElement>('input[name="mode"]')];
   const preview = $<HTMLImageElement>('preview');
 
@@ -57,6 +59,7 @@ async function main() {
     for (const mode of modes) mode.checked = mode.value === settings.processMode;
     mirror.checked = settings.mirrorPreview;
     preview.classList.toggle('mirrored', settings.mirrorPreview);
+    allFaces.checked = settings.faces === 'all';
   }
 
   enabled.addEventListener('change', () => update({ enabled: enabled.checked }));
@@ -72,6 +75,7 @@ async function main() {
     mode.addEventListener('change', () => update({ processMode: mode.value as Settings['processMode'] }));
   }
   mirror.addEventListener('change', () => update({ mirrorPreview: mirror.checked }));
+  allFaces.addEventListener('change', () => update({ faces: allFaces.checked ? 'all' : 'largest' }));
   // The shortcut or another popup may change the settings while this one is open.
   onSettingsChanged((next) => {
     settings = next;
@@ -80,10 +84,10 @@ async function main() {
   render();
 
   async function showStatus() {
-    const status = await readStatus();
+    const [status, cameraProblem] = await Promise.all([readStatus(), readCameraProblem(tabId)]);
     const now = Date.now();
     $('status').textContent = describeStatus(status, now);
-    const sentence = problemSentence({ status, now, looks: looks.map((l) => l.look), chosenLook: settings.look });
+    const sentence = problemSentence({ status, now, looks: looks.map((l) => l.look), chosenLook: settings.look, cameraProblem });
     const problem = $('problem');
     problem.hidden = sentence === null;
     problem.textContent = sentence ?? '';

@@ -4,6 +4,8 @@ import { DEFAULT_SETTINGS, sanitizeSettings, type Settings } from '../../src/set
 export const SETTINGS_KEY = 'settings';
 /** chrome.storage.session key of the latest engine status, read by the popup. */
 export const STATUS_KEY = 'engineStatus';
+/** chrome.storage.session key of the camera problem in one tab (written by the background, read by the popup). */
+export const cameraProblemKey = (tabId: number) => `cameraProblem:${tabId}`;
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await chrome.storage.sync.get(SETTINGS_KEY);

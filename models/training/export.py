@@ -22,7 +22,7 @@ import onnx
 import torch
 
 from .options.base_options import REPO_ROOT, base_parser, parse, write_options
-from .models.student_model import load_student
+from .models.student_model import ARCH_SUMMARY, load_student
 from .util.animal import load_animal
 from .util.flops import count_macs, count_params
 from .util.meta import build_meta, validate_meta, write_look
@@ -30,7 +30,8 @@ from .util.onnx_fp16 import weights_to_fp16
 
 ORT_RUN = Path(__file__).resolve().parent / "ort-run.mjs"
 # Ops onnxruntime-web runs on both its WebGPU (JSEP) and WASM providers.
-WEB_OPS = {"Conv", "Relu", "Resize", "Concat", "Add", "Tanh", "Cast", "Constant", "Identity", "Mul", "Sigmoid", "Clip"}
+WEB_OPS = {"Conv", "ConvTranspose", "DepthToSpace", "Relu", "Resize", "Concat", "Add", "Tanh", "Cast", "Constant",
+           "Identity", "Mul", "Sigmoid", "Clip"}
 OPSET = 17
 
 
@@ -98,7 +99,7 @@ def card_text(meta: dict, opt, stats: dict) -> str:
 {status}
 
 - Input {meta['input']['size']}x{meta['input']['size']} RGB, NCHW float32, normalised (x/255 - 0.5)/0.5; output the same.
-- Student: mobile U-Net (stride-2 stem, depthwise-separable blocks), {stats['gmacs_256']:.3f} GMACs
+- Student `{stats['arch']}`: {ARCH_SUMMARY[stats['arch']]}, {stats['gmacs_256']:.3f} GMACs
   ({2 * stats['gmacs_256']:.3f} GFLOPs) at 256x256, {stats['params'] / 1e6:.3f} M parameters; files: fp32 {stats['bytes_fp32'] / 1e6:.2f} MB,
   fp16 weights {stats['bytes_fp16'] / 1e6:.2f} MB.
 - Parity (max abs error vs PyTorch): {json.dumps(stats['parity'])}
@@ -150,7 +151,7 @@ def main(argv=None):
                          f"(tol {opt.tolerance_fp16})")
     meta = build_meta(animal, opt.look, opt.label, opt.size, opt.trained, 8.0 * opt.size / 256, has_fp16=True)
     validate_meta(meta, animal)
-    stats = {"gmacs_256": count_macs(net, 256) / 1e9, "params": count_params(net),
+    stats = {"arch": net.arch, "gmacs_256": count_macs(net, 256) / 1e9, "params": count_params(net),
              "bytes_fp32": fp32_path.stat().st_size, "bytes_fp16": fp16_path.stat().st_size,
              "parity": {"fp32": par32, "fp16": par16}}
     write_look(folder, meta, animal, card_text(meta, opt, stats))

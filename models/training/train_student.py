@@ -9,7 +9,7 @@ import json
 import torch
 
 from .datasets.faces import Pairs, forever
-from .models.student_model import StudentModel, add_student_flags
+from .models.student_model import StudentModel, add_student_flags, resolve_arch_defaults
 from .options.base_options import add_training_flags, base_parser, parse, write_options
 from .trainer import make_loader, train
 from .util.device import pick_device, seed_everything
@@ -28,6 +28,7 @@ def build_parser():
 
 def main(argv=None):
     opt = parse(build_parser(), argv)
+    resolve_arch_defaults(opt)
     seed_everything(opt.seed)
     device = pick_device(opt.device)
     folder = opt.out / "student"

@@ -9,6 +9,8 @@ export interface Settings {
   /** Lower-case hostnames where the effect is off (subdomains included). */
   disabledSites: string[];
   mirrorPreview: boolean;
+  /** 'largest': only the largest face in view gets the effect; 'all': every face (up to 4). */
+  faces: 'largest' | 'all';
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -18,6 +20,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   processMode: 'always',
   disabledSites: Object.freeze([]) as unknown as string[],
   mirrorPreview: true,
+  faces: 'largest',
 });
 
 const LOOK_ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -62,6 +65,7 @@ export function sanitizeSettings(input: unknown): Settings {
     processMode: src.processMode === 'always' || src.processMode === 'virtual-camera' ? src.processMode : d.processMode,
     disabledSites,
     mirrorPreview: typeof src.mirrorPreview === 'boolean' ? src.mirrorPreview : d.mirrorPreview,
+    faces: src.faces === 'largest' || src.faces === 'all' ? src.faces : d.faces,
   };
 }
 

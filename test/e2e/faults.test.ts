@@ -17,21 +17,16 @@ import {
 } from './support/fault-tools';
 
 const missing = missingPrerequisite();
-function waitForTarget(call: CallHarness, suffix: string, timeoutMs: number): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      call.browser.off('targetcreated', onTarget);
-      reject(new Error(`no new ${suffix} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    function onTarget(target: Target) {
-      if (!target.url().endsWith(suffix)) return;
-      clearTimeout(timer);
-      call.browser.off('targetcreated', onTarget);
-      resolve(performance.now() - started);
-    }
-    call.browser.on('targetcreated', onTarget);
-  });
+/** The engine status fields the engine iframe adds for the faults: a standby ready, hooks connected. */
+type EngineExtras = { standbyReady?: boolean; hooks?: number };
+
+/** The frame worker serving the page's tracks (the standby runs the same script but serves none). */
+async function servingWorker(call: CallHarness): Promise<Target | undefined> {
+  for (const target of call.browser.targets().filter((t) => t.url().endsWith('/frame-worker.js'))) {
+    const tracks = await evaluateIn(target, 'self.critterCamTracks ?? 0').catch(() => 0);
+    if ((tracks as number) > 0) return target;
+  }
+  return undefined;
 }
 
 describe.skipIf(missing)('engine faults during a call', () => {
@@ -51,7 +46,8 @@ describe.skipIf(missing)('engine faults during a call', () => {
 
   afterAll(async () => call?.close());
 
-  it('the page stops tracks while frames are in flight: nothing thrown, no frame leaked, camera released', async () => {
+  it('the page stops tracks while frames are in flight: nothing thrown, no frame leaked, camera released, no control port kept', async () => {
+    const hooksBefore = ((await call.engineStatus()) as EngineExtras | undefined)?.hooks;
     const result = await call.page.evaluate(async () => {
       const errors: string[] = [];
       const onError = (e: ErrorEvent) => errors.push(e.message);
@@ -105,42 +101,62 @@ describe.skipIf(missing)('engine faults during a call', () => {
     expect(leaks).toEqual([]);
     // The call's own track is untouched.
     expect(await call.receivedFps(2)).toBeGreaterThan(5);
+    // The engine let go of the stopped tracks' control ports (it used to keep them until the
+    // next worker restart): as many hooks as before, the call's own one.
+    const hooksAfter = ((await call.engineStatus()) as EngineExtras | undefined)?.hooks;
+    console.log(`hooks connected to the engine: ${hooksBefore} before, ${hooksAfter} after 5 tracks were stopped`);
+    expect(hooksBefore).toBeGreaterThanOrEqual(1);
+    expect(hooksAfter).toBe(hooksBefore);
   }, 40_000);
 
   for (const [name, fault] of [
     ['stops answering (closed)', 'setTimeout(() => close(), 0); 1'],
     ['throws an uncaught error', 'setTimeout(() => { throw new Error("injected fault") }, 0); 1'],
   ] as const) {
-    it(`a frame worker that ${name} is restarted within a second and the video never stops`, async () => {
-      const before = await call.engineStatus();
+    it(`a frame worker that ${name} is replaced by the warm standby: processing again within ~2 s, the video never stops`, async () => {
+      // The standby loads some seconds after the serving worker took over (after a previous
+      // test's fault too): wait for it, as a call does before its first fault.
+      let before = await call.engineStatus();
+      for (let waited = 0; !(before as EngineExtras | undefined)?.standbyReady && waited < 25_000; waited += 500) {
+        await sleep(500);
+        before = await call.engineStatus();
+      }
       expect(before?.active).toBe(true);
+      expect((before as EngineExtras | undefined)?.standbyReady).toBe(true);
       await takeGaps(call.page);
-      const worker = findTarget(call.browser, '/frame-worker.js');
-      expect(worker).toBeTruthy();
-      const restarted = waitForTarget(call, '/frame-worker.js', 10_000);
-      await evaluateIn(worker!, fault);
-      const restartMs = await restarted;
-      // Processing is back once the new worker has its generator and tracker (~1-2 s here).
+      const serving = await servingWorker(call);
+      expect(serving).toBeTruthy();
       const crashed = performance.now();
+      await evaluateIn(serving!, fault);
+      // Taken over: another frame worker serves the page's track (the hook was told and reconnected).
+      let takeoverMs = Infinity;
+      while (performance.now() - crashed < 10_000) {
+        const now = await servingWorker(call);
+        if (now && now !== serving) {
+          takeoverMs = performance.now() - crashed;
+          break;
+        }
+        await sleep(50);
+      }
+      // Processing is back once the new worker's first frames are fused (status every second).
       let backAfterMs = Infinity;
       while (performance.now() - crashed < 14_000) {
         const status = await call.engineStatus();
-        if (status?.active && status.fps > 0 && (status.restarts ?? 0) > (before?.restarts ?? 0) && Date.now() - (status as any).updatedAt < 1500) {
+        if (status?.active && status.fps > 0 && (status.restarts ?? 0) > (before?.restarts ?? 0) && Date.now() - (status.updatedAt ?? 0) < 1500) {
           backAfterMs = performance.now() - crashed;
           break;
         }
-        await sleep(250);
+        await sleep(100);
       }
       await sleep(Math.max(0, 4000 - (performance.now() - crashed)));
       const gaps = await takeGaps(call.page);
       const after = await call.engineStatus();
-      console.log(`worker ${name}: restarted after ${restartMs.toFixed(0)} ms, processing again ${backAfterMs.toFixed(0)} ms after that; longest gap in the page's track ${gaps.maxGap.toFixed(0)} ms over ${gaps.frames} frames`);
-      // "Within a second" is the design (0.8 s heartbeat patience, or at once on an error);
-      // the bound leaves room for this loaded 2-core machine.
-      expect(restartMs).toBeLessThan(2000);
-      // The new worker loads the generator and starts the tracker again (3-8 s on this loaded
-      // machine); frames pass through meanwhile.
-      expect(backAfterMs).toBeLessThan(12_000);
+      console.log(`worker ${name}: another worker serves the track after ${takeoverMs.toFixed(0)} ms, processing again ${backAfterMs.toFixed(0)} ms after the fault; longest gap in the page's track ${gaps.maxGap.toFixed(0)} ms over ${gaps.frames} frames`);
+      // Detection is at once on an error, 0.5 s of silence otherwise; the standby then takes over.
+      expect(takeoverMs).toBeLessThan(2000);
+      // A fresh worker (no standby) took 7-8 s here to process again: it reloads the tracker's
+      // and the generator's WASM and models. The standby has them loaded.
+      expect(backAfterMs).toBeLessThan(3000);
       expect(gaps.maxGap).toBeLessThan(MAX_GAP_MS);
       expect(gaps.frames).toBeGreaterThan(8 * 8);
       // The new worker took over: processing again, and it says it restarted.
@@ -148,7 +164,7 @@ describe.skipIf(missing)('engine faults during a call', () => {
       expect(after?.fps).toBeGreaterThan(0);
       expect(after?.restarts ?? 0).toBeGreaterThan(before?.restarts ?? 0);
       expect(pageErrors).toEqual([]);
-    }, 40_000);
+    }, 60_000);
   }
 
   it('the page keeps removing the engine iframe: one new engine per 2 s at most, the call goes on, processing comes back', async () => {

@@ -1,7 +1,7 @@
 // Faces as a real camera shows them, each from a real face clip edited with ffmpeg: no face,
 // a face covered for a while (a hand), a face half out of the frame, two faces, fast head
 // turns and profile views. The call never breaks, the effect fades instead of smearing, and
-// only the largest face is changed.
+// only the largest face is changed, or every face with the 'all faces' setting.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -149,21 +149,88 @@ describe.skipIf(missing)('faces the camera may show', () => {
     }
   }, 90_000);
 
-  it('two faces: the larger one is changed, the smaller one stays as it is', async () => {
-    const clip = editedClip(
+  /** Two people: a large face at the left, a small one at the right. */
+  const twoFaces = () =>
+    editedClip(
       'two-faces',
       [video('liveportrait_driving_d3.mp4'), video('liveportrait_driving_d9.mp4')],
       '[0:v]scale=400:400[a];[1:v]scale=200:188,pad=240:400:20:106[b];[a][b]hstack,pad=640:480:0:40',
       8,
     );
-    const { call, problems } = await callOn(clip);
+  const LARGE = { x0: 0.25, y0: 0.38, x1: 0.38, y1: 0.62 };
+  const SMALL = { x0: 0.78, y0: 0.46, x1: 0.86, y1: 0.56 };
+
+  it('two faces: the larger one is changed, the smaller one stays as it is', async () => {
+    const { call, problems } = await callOn(twoFaces());
     try {
       const { on, off } = await onAndOff(call);
-      const large = { x0: 0.25, y0: 0.38, x1: 0.38, y1: 0.62 };
-      const small = { x0: 0.78, y0: 0.46, x1: 0.86, y1: 0.56 };
-      console.log(`two faces: large shift ${colourShift(on, off, large).toFixed(1)}, small shift ${colourShift(on, off, small).toFixed(1)}`);
-      expect(colourShift(on, off, large)).toBeGreaterThan(12);
-      expect(colourShift(on, off, small)).toBeLessThan(5);
+      console.log(`two faces: large shift ${colourShift(on, off, LARGE).toFixed(1)}, small shift ${colourShift(on, off, SMALL).toFixed(1)}`);
+      expect(colourShift(on, off, LARGE)).toBeGreaterThan(12);
+      expect(colourShift(on, off, SMALL)).toBeLessThan(5);
+      expect(problems).toEqual([]);
+    } finally {
+      await call.close();
+    }
+  }, 90_000);
+
+  it("two faces with the 'all faces' setting: both are changed; switching it during the call applies at once", async () => {
+    const { call, problems } = await callOn(twoFaces());
+    try {
+      // The same moment with the effect off is the reference for each face.
+      await call.setSettings({ enabled: false });
+      await sleep(2500);
+      const off = await call.snapshot('local');
+      await call.setSettings({ enabled: true });
+      await sleep(2500);
+      const largest = await call.snapshot('local');
+      // Switch to every face mid-call and time until the small face is changed too.
+      const switched = performance.now();
+      await call.setSettings({ faces: 'all' });
+      let allAfterMs = Infinity;
+      let all = largest;
+      while (performance.now() - switched < 8000) {
+        all = await call.snapshot('local');
+        if (colourShift(all, off, SMALL) > 10) {
+          allAfterMs = performance.now() - switched;
+          break;
+        }
+        await sleep(100);
+      }
+      await sleep(1000);
+      all = await call.snapshot('local');
+      // And back: the small face is left alone again.
+      const back = performance.now();
+      await call.setSettings({ faces: 'largest' });
+      let largestAfterMs = Infinity;
+      let again = all;
+      while (performance.now() - back < 8000) {
+        again = await call.snapshot('local');
+        if (colourShift(again, off, SMALL) < 5) {
+          largestAfterMs = performance.now() - back;
+          break;
+        }
+        await sleep(100);
+      }
+      await sleep(1000);
+      again = await call.snapshot('local');
+      const gaps = await takeGaps(call.page);
+      const shift = (shot: typeof off, box: typeof SMALL) => colourShift(shot, off, box).toFixed(1);
+      console.log(
+        `two faces, switching: largest: large ${shift(largest, LARGE)}, small ${shift(largest, SMALL)}; ` +
+          `all (after ${allAfterMs.toFixed(0)} ms): large ${shift(all, LARGE)}, small ${shift(all, SMALL)}; ` +
+          `largest again (after ${largestAfterMs.toFixed(0)} ms): large ${shift(again, LARGE)}, small ${shift(again, SMALL)}; longest gap ${gaps.maxGap.toFixed(0)} ms`,
+      );
+      expect(colourShift(largest, off, LARGE)).toBeGreaterThan(12);
+      expect(colourShift(largest, off, SMALL)).toBeLessThan(5);
+      expect(colourShift(all, off, LARGE)).toBeGreaterThan(12);
+      expect(colourShift(all, off, SMALL)).toBeGreaterThan(10);
+      expect(colourShift(again, off, LARGE)).toBeGreaterThan(12);
+      expect(colourShift(again, off, SMALL)).toBeLessThan(5);
+      // "At once": the tracker restarts its graph for four faces (a few hundred ms here), the
+      // new face fades in over 200 ms and waits its turn at the generator.
+      expect(allAfterMs).toBeLessThan(2500);
+      expect(largestAfterMs).toBeLessThan(2500);
+      expect(gaps.maxGap).toBeLessThan(1200);
       expect(problems).toEqual([]);
     } finally {
       await call.close();

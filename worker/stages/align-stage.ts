@@ -5,15 +5,16 @@ import type { Affine } from '../../src/geometry/affine';
 import { alignFace } from '../../src/animals/alignment';
 import type { AnimalDef } from '../../src/animals/animal';
 
-export interface Aligned {
+export interface Placement {
   toCrop: Affine;
   toFrame: Affine;
-  /** The crop, when asked for: only frames the generator will take need it. */
-  pixels: ImageData | null;
 }
 
 export interface AlignStage {
-  align(image: VideoFrame, landmarks: Float32Array, options: { pixels: boolean }): Aligned;
+  /** Where the face's canonical crop lies in this frame (cheap: a least-squares fit). */
+  place(image: VideoFrame, landmarks: Float32Array): Placement;
+  /** The crop's pixels at the generator's input size (only for the face being generated). */
+  crop(image: VideoFrame, placement: Placement): ImageData;
 }
 
 export function buildAlignStage(options: { animal: AnimalDef; cropSize: number }): AlignStage {
@@ -22,7 +23,7 @@ export function buildAlignStage(options: { animal: AnimalDef; cropSize: number }
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('2D canvas unavailable in the worker');
   return {
-    align(image, landmarks, { pixels }) {
+    place(image, landmarks) {
       const { toCrop, toFrame } = alignFace({
         landmarks,
         width: image.displayWidth,
@@ -30,13 +31,14 @@ export function buildAlignStage(options: { animal: AnimalDef; cropSize: number }
         animal,
         cropSize,
       });
-      // Drawing converts the frame to RGB (a few ms): skipped while the generator is busy.
-      if (!pixels) return { toCrop, toFrame, pixels: null };
+      return { toCrop, toFrame };
+    },
+    crop(image, { toCrop }) {
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, cropSize, cropSize);
       ctx.setTransform(...toCrop);
       ctx.drawImage(image, 0, 0);
-      return { toCrop, toFrame, pixels: ctx.getImageData(0, 0, cropSize, cropSize) };
+      return ctx.getImageData(0, 0, cropSize, cropSize);
     },
   };
 }

@@ -2,21 +2,24 @@
 // so tracking and fusing the next frame go on while it computes. When a run is fast enough
 // for the frame budget the frame waits for it; otherwise the frame is fused with the latest
 // generated crop, which is already in the canonical (aligned) frame, so warping it with the
-// fresh landmarks keeps it on the face (issue: adaptive quality).
+// fresh landmarks keeps it on the face (issue: adaptive quality). Who keeps which crop is the
+// caller's business (face-crops.ts): several tracks and faces share this one generator.
 import * as Comlink from 'comlink';
 import type { Backend, GeneratorApi, GeneratorInfo, LookRef } from '../worker-api';
 
 export interface GenerateStage {
   info: GeneratorInfo;
-  /** Starts a run on this crop unless one is running; resolves when the crop is ready or skipped. */
-  submit(pixels: ImageData): Promise<void>;
-  /** A run is going on: a crop submitted now would be skipped. */
+  /** Whether a run is going on: the worker holds one session, so runs take turns. */
   busy(): boolean;
-  /** Resolves when the current run (if any) is done. */
-  current(): Promise<void> | null;
+  /**
+   * Generates the crop for these aligned pixels; the caller owns (and closes) the crop. Null
+   * when a run is already going on: the caller fuses with the crop it already has.
+   */
+  run(pixels: ImageData): Promise<ImageBitmap> | null;
+  /** Settles when no run is going on (never rejects). */
+  idle(): Promise<void>;
   /** Whether a frame can afford to wait for the generator (its recent runs fit the budget). */
   inBudget(): boolean;
-  latest(): ImageBitmap | null;
   lastRunMs(): number;
   /** Finished runs so far: a new value means a freshly generated crop. */
   runs(): number;
@@ -42,37 +45,38 @@ export async function buildGenerateStage(options: {
     worker.terminate();
     throw error;
   }
-  let running: Promise<void> | null = null;
-  let latest: ImageBitmap | null = null;
+  let running: Promise<unknown> | null = null;
   let runMs = Infinity;
   let runs = 0;
   const finishedAt: number[] = [];
 
   return {
     info,
-    submit(pixels) {
-      if (running) return running;
+    busy: () => running !== null,
+    idle: () => (running ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    ),
+    run(pixels) {
+      if (running) return null;
       const buffer = pixels.data.buffer as ArrayBuffer;
-      running = remote
+      const run = remote
         .run(Comlink.transfer(buffer, [buffer]))
         .then(({ crop, ms }) => {
-          latest?.close();
-          latest = crop;
           runMs = ms;
           runs++;
           const now = performance.now();
           finishedAt.push(now);
           while (finishedAt.length > 0 && finishedAt[0]! < now - 2000) finishedAt.shift();
+          return crop;
         })
         .finally(() => {
           running = null;
         });
-      return running;
+      running = run;
+      return run;
     },
-    busy: () => running !== null,
-    current: () => running,
     inBudget: () => runMs <= WAIT_BUDGET_MS,
-    latest: () => latest,
     lastRunMs: () => runMs,
     runs: () => runs,
     refreshHz() {
@@ -80,8 +84,6 @@ export async function buildGenerateStage(options: {
       return finishedAt.filter((t) => t > now - 2000).length / 2;
     },
     dispose() {
-      latest?.close();
-      latest = null;
       remote[Comlink.releaseProxy]();
       worker.terminate();
     },

@@ -5,12 +5,16 @@
 // CPU delegate unless the caller knows there is a real GPU: on a software GPU (SwiftShader)
 // the GPU delegate is 10-20x slower (shared/README.md).
 import * as Comlink from 'comlink';
+import type { FacesMode, TrackedFace } from '../../src/tracking/face-tracks';
 
 export interface TrackResult {
-  /** 478*3 normalised landmarks, smoothed; the last seen ones while the face fades out. */
-  landmarks: Float32Array | null;
-  /** 0..1: how much of the effect to show (fades in and out, never pops). */
-  alpha: number;
+  /**
+   * The faces to draw, each with 478*3 smoothed normalised landmarks (the last seen ones while
+   * it fades out) and its fade: at most one with faces 'largest', up to four with 'all'.
+   */
+  faces: TrackedFace[];
+  /** The face mode these faces were tracked in (ids start again when it changes). */
+  mode: FacesMode;
   faceFound: boolean;
   blendshapes: Record<string, number>;
   /** Time the landmarker took for this result. */
@@ -27,21 +31,27 @@ export interface TrackStageOptions {
    * 320 px instead of 640 px saves ~3 ms of ~39 ms, so the default keeps full detail.
    */
   maxWidth?: number;
+  /** Face mode to start with; a track call with another mode switches it. */
+  faces: FacesMode;
 }
 
 /** tracker-worker.ts's comlink API. */
 export interface TrackerApi {
   init(options: TrackStageOptions): Promise<void>;
-  track(image: VideoFrame | ImageBitmap, timestampMs: number): Promise<TrackResult>;
+  track(image: VideoFrame | ImageBitmap, timestampMs: number, faces: FacesMode): Promise<TrackResult>;
+  /** Runs one detection on a blank frame: a tracker made ahead of need is then fast from its first frame. */
+  warmUp(): void;
   close(): void;
 }
 
 export interface TrackStage {
   /** Starts tracking this frame unless a run is going on; resolves when it is done or skipped. */
-  submit(image: VideoFrame, timestampMs: number): Promise<void>;
+  submit(image: VideoFrame, timestampMs: number, faces: FacesMode): Promise<void>;
   latest(): TrackResult | null;
   /** Set when a run failed (the tracker worker died, say): the owner builds a new stage. */
   failure(): Error | null;
+  /** See TrackerApi.warmUp. */
+  warmUp(): Promise<void>;
   close(): void;
 }
 
@@ -82,13 +92,13 @@ export async function buildTrackStage(options: TrackStageOptions): Promise<Track
   }
 
   return {
-    submit(image, timestampMs) {
+    submit(image, timestampMs, faces) {
       if (running) return running;
       const rest = latest ? (latest.ms * (1 - TRACK_DUTY)) / TRACK_DUTY : 0;
       if (performance.now() - lastEnd < rest) return Promise.resolve();
       // The frame worker keeps its frame for aligning: the tracker gets its own handle.
       running = copyFor(image)
-        .then((copy) => remote.track(Comlink.transfer(copy, [copy]), timestampMs))
+        .then((copy) => remote.track(Comlink.transfer(copy, [copy]), timestampMs, faces))
         .then(
           (result) => {
             latest = result;
@@ -105,6 +115,7 @@ export async function buildTrackStage(options: TrackStageOptions): Promise<Track
     },
     latest: () => latest,
     failure: () => failure,
+    warmUp: () => remote.warmUp(),
     close() {
       void remote.close().catch(() => undefined);
       remote[Comlink.releaseProxy]();

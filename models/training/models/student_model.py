@@ -1,5 +1,9 @@
 """Student: the real-time mobile U-Net, trained on stage 3's pairs.
 
+Architectures (--arch, stored in the checkpoint's config): "mobile-unet-v2" (default; networks/mobile_unet_v2.py,
+shaped for onnxruntime-web WASM/WebGPU) and "mobile-unet-v1" (networks/mobile_unet.py, the first student; a
+checkpoint without an "arch" entry is one of these).
+
 Losses:
   L_rec   L1(S(x), y) on pixels plus L1 on a 3-level Laplacian pyramid (edges and fur detail weigh as much as colour)
   L_eq    temporal stability as equivariance: for a random small similarity T of the crop (shift <= eq_shift,
@@ -16,12 +20,28 @@ from torch.nn import functional as F
 
 from .base_model import BaseModel
 from ..networks.mobile_unet import MobileUNet
+from ..networks.mobile_unet_v2 import MobileUNetV2
 from ..util.device import autocast
 
 
+ARCHS = {"mobile-unet-v1": MobileUNet, "mobile-unet-v2": MobileUNetV2}
+DEFAULT_ARCH = "mobile-unet-v2"
+LEGACY_ARCH = "mobile-unet-v1"  # checkpoints written before the config named its architecture
+ARCH_DEFAULTS = {  # widths, blocks
+    "mobile-unet-v1": ("32,48,96,192,320", "1,2,3,3"),
+    "mobile-unet-v2": ("24,32,64,128,256", "1,2,4,4"),
+}
+ARCH_SUMMARY = {  # for the model card
+    "mobile-unet-v1": "mobile U-Net v1 (stride-2 stem, depthwise-separable blocks, nearest-upsample + concat decoder)",
+    "mobile-unet-v2": "mobile U-Net v2 (stride-2 stem, depthwise-separable blocks, transposed-conv "
+                      "upsampling with add skips, 1/2-resolution head + PixelShuffle, 3x3 refinement on the input)",
+}
+
+
 def add_student_flags(p) -> None:
-    p.add_argument("--widths", default="32,48,96,192,320", help="channels at 1/2 .. 1/32")
-    p.add_argument("--blocks", default="1,2,3,3", help="DS blocks per down stage")
+    p.add_argument("--arch", default=DEFAULT_ARCH, choices=sorted(ARCHS), help="student architecture")
+    p.add_argument("--widths", default=None, help="channels at 1/2 .. 1/32 (default: the architecture's, ARCH_DEFAULTS)")
+    p.add_argument("--blocks", default=None, help="DS blocks per down stage (default: the architecture's)")
     p.add_argument("--lambda-lap", type=float, default=1.0)
     p.add_argument("--lambda-eq", type=float, default=1.0)
     p.add_argument("--eq-shift", type=float, default=0.03, help="max shift, fraction of the crop")
@@ -31,6 +51,24 @@ def add_student_flags(p) -> None:
 
 def parse_ints(text: str) -> tuple[int, ...]:
     return tuple(int(v) for v in text.split(","))
+
+
+def build_student(arch: str, widths: str | None = None, blocks: str | None = None) -> torch.nn.Module:
+    if arch not in ARCHS:
+        raise ValueError(f"student architecture {arch!r} is unknown to this code (known: {', '.join(sorted(ARCHS))}); "
+                         "it was written by a newer version of models/training")
+    default_widths, default_blocks = ARCH_DEFAULTS[arch]
+    return ARCHS[arch](parse_ints(widths or default_widths), parse_ints(blocks or default_blocks))
+
+
+def resolve_arch_defaults(opt) -> None:
+    """Fills --widths/--blocks left unset with the architecture's defaults (so options.json shows them)."""
+    opt.widths = opt.widths or ARCH_DEFAULTS[opt.arch][0]
+    opt.blocks = opt.blocks or ARCH_DEFAULTS[opt.arch][1]
+
+
+def checkpoint_arch(config: dict) -> str:
+    return config.get("arch", LEGACY_ARCH)
 
 
 def laplacian_pyramid(x: torch.Tensor, levels: int = 3) -> list[torch.Tensor]:
@@ -68,12 +106,21 @@ class StudentModel(BaseModel):
 
     def __init__(self, opt, device):
         super().__init__(opt, device)
-        self.S = MobileUNet(parse_ints(opt.widths), parse_ints(opt.blocks)).to(device)
+        resolve_arch_defaults(opt)
+        self.S = build_student(opt.arch, opt.widths, opt.blocks).to(device)
         self.networks = {"S": self.S}
         self.optimizers = {"S": torch.optim.AdamW(self.S.parameters(), lr=opt.lr, weight_decay=1e-4)}
 
     def config(self):
-        return {"widths": self.opt.widths, "blocks": self.opt.blocks, "size": self.opt.size}
+        return {"arch": self.opt.arch, "widths": self.opt.widths, "blocks": self.opt.blocks, "size": self.opt.size}
+
+    def load(self, folder, networks_only: bool = False) -> None:
+        from ..util.checkpoint import load_checkpoint
+        saved = checkpoint_arch(load_checkpoint(folder, map_location="cpu")["config"])
+        if saved != self.opt.arch:
+            raise ValueError(f"checkpoint {folder} holds a {saved!r} student but --arch is {self.opt.arch!r}: "
+                             f"resume with --arch {saved}, or train the new architecture in a fresh --out")
+        super().load(folder, networks_only)
 
     def set_input(self, batch):
         self.x, self.y = (t.to(self.device, non_blocking=True) for t in batch)
@@ -101,10 +148,17 @@ class StudentModel(BaseModel):
         return {"input": self.x, "student": self.pred, "target": self.y}
 
 
-def load_student(folder, device) -> MobileUNet:
+def load_student(folder, device) -> torch.nn.Module:
+    """The trained student of a checkpoint, rebuilt from its config (arch, widths, blocks); its arch is net.arch."""
     from ..util.checkpoint import load_checkpoint
     state = load_checkpoint(folder, map_location=device)
     cfg = state["config"]
-    net = MobileUNet(parse_ints(cfg["widths"]), parse_ints(cfg["blocks"])).to(device)
-    net.load_state_dict(state["networks"]["S"])
+    arch = checkpoint_arch(cfg)
+    net = build_student(arch, cfg["widths"], cfg["blocks"]).to(device)
+    try:
+        net.load_state_dict(state["networks"]["S"])
+    except RuntimeError as err:
+        raise ValueError(f"checkpoint {folder}: its weights do not fit a {arch!r} student with widths {cfg['widths']} "
+                         f"and blocks {cfg['blocks']} (config {cfg})") from err
+    net.arch = arch
     return net.eval()

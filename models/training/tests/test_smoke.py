@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def opts(**kw):
     base = dict(size=32, lr=1e-3, amp="off", ngf=8, ndf=8, n_blocks=2, lambda_gan=1.0, lambda_nce=1.0, nce_t=0.07,
-                num_patches=16, diffaug="color,translation,cutout", widths="8,8,16,16,16", blocks="1,1,1,1",
+                num_patches=16, diffaug="color,translation,cutout", arch="mobile-unet-v2", widths="8,8,16,16,16", blocks="1,1,1,1",
                 lambda_lap=1.0, lambda_eq=1.0, eq_shift=0.03, eq_scale=0.05, eq_rot=3.0, width=8)
     base.update(kw)
     return argparse.Namespace(**base)
@@ -50,3 +50,7 @@ def test_one_step_each_model_and_export(tmp_path):
     look = tmp_path / "export" / "cat"
     for name in ("generator.onnx", "generator.fp16.onnx", "meta.json", "mask.png", "card.md"):
         assert (look / name).exists(), name
+    import onnx
+    ops = {n.op_type for n in onnx.load(str(look / "generator.onnx")).graph.node}
+    assert {"ConvTranspose", "DepthToSpace"} <= ops and not ops & {"BatchNormalization", "Resize", "Concat"}
+    assert "mobile-unet-v2" in (look / "card.md").read_text()

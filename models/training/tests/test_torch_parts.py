@@ -4,7 +4,9 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch import nn  # noqa: E402
 
+from models.training.models.student_model import StudentModel, build_student, load_student  # noqa: E402
 from models.training.networks.mobile_unet import MobileUNet  # noqa: E402
+from models.training.networks.mobile_unet_v2 import MobileUNetV2  # noqa: E402
 from models.training.util.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from models.training.util.diff_augment import diff_augment  # noqa: E402
 from models.training.util.flops import count_macs, count_params  # noqa: E402
@@ -17,12 +19,67 @@ def test_conv_macs():
     assert count_params(net) == 8 * 3 * 9 + 8 + 8 * 9 + 8
 
 
-def test_student_budget():
-    net = MobileUNet()
+@pytest.mark.parametrize("net_class", [MobileUNet, MobileUNetV2])
+def test_student_budget(net_class):
+    net = net_class()
     macs, params = count_macs(net, 256), count_params(net)
     assert macs <= 0.4e9          # <= 0.8 GFLOPs counting multiply and add
     assert params * 2 <= 4 * 2**20  # <= 4 MB in fp16
     assert net(torch.zeros(1, 3, 64, 64)).shape == (1, 3, 64, 64)
+
+
+def test_student_v2_pixel_reaches_its_own_output_pixel():
+    # The half-resolution head + PixelShuffle must still give each full-resolution pixel its own value.
+    torch.manual_seed(0)
+    net = MobileUNetV2().eval()
+    x = torch.rand(1, 3, 64, 64) * 2 - 1
+    with torch.no_grad():
+        y = net(x)
+        x2 = x.clone()
+        x2[..., 10, 11] += 0.5
+        d = (net(x2) - y).abs()[0].sum(0)
+    assert d[10, 11] > 0 and d[10, 11] >= d.max() * 0.1  # the refinement conv sees the pixel itself
+    assert y.abs().max() < 1
+
+
+def student_opts(tmp_path, **kw):
+    import argparse
+    base = dict(arch="mobile-unet-v2", widths="8,8,16,16,16", blocks="1,1,1,1", size=32, lr=1e-3, amp="off",
+                lambda_lap=1.0, lambda_eq=1.0, eq_shift=0.03, eq_scale=0.05, eq_rot=3.0)
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+def test_student_checkpoint_names_its_architecture(tmp_path):
+    model = StudentModel(student_opts(tmp_path), torch.device("cpu"))
+    model.save(tmp_path / "ck")
+    assert load_checkpoint(tmp_path / "ck")["config"]["arch"] == "mobile-unet-v2"
+    net = load_student(tmp_path / "ck", torch.device("cpu"))
+    assert isinstance(net, MobileUNetV2) and net.arch == "mobile-unet-v2"
+    other = StudentModel(student_opts(tmp_path, arch="mobile-unet-v1"), torch.device("cpu"))
+    with pytest.raises(ValueError, match="resume with --arch mobile-unet-v2"):
+        other.load(tmp_path / "ck")
+
+
+def test_student_checkpoint_without_arch_loads_as_v1(tmp_path):
+    # Checkpoints from before the architecture was named hold a v1 student.
+    net = build_student("mobile-unet-v1", "8,8,16,16,16", "1,1,1,1")
+    save_checkpoint({"networks": {"S": net.state_dict()}, "config": {"widths": "8,8,16,16,16", "blocks": "1,1,1,1"}},
+                    tmp_path / "ck")
+    back = load_student(tmp_path / "ck", torch.device("cpu"))
+    assert isinstance(back, MobileUNet) and back.arch == "mobile-unet-v1"
+
+
+def test_student_unknown_or_mismatched_architecture_is_refused(tmp_path):
+    net = build_student("mobile-unet-v1", "8,8,16,16,16", "1,1,1,1")
+    config = {"arch": "mobile-unet-v9", "widths": "8,8,16,16,16", "blocks": "1,1,1,1"}
+    save_checkpoint({"networks": {"S": net.state_dict()}, "config": config}, tmp_path / "new")
+    with pytest.raises(ValueError, match="'mobile-unet-v9' is unknown"):
+        load_student(tmp_path / "new", torch.device("cpu"))
+    save_checkpoint({"networks": {"S": net.state_dict()}, "config": {**config, "arch": "mobile-unet-v2"}},
+                    tmp_path / "wrong")
+    with pytest.raises(ValueError, match="do not fit a 'mobile-unet-v2' student"):
+        load_student(tmp_path / "wrong", torch.device("cpu"))
 
 
 def test_checkpoint_parts(tmp_path):

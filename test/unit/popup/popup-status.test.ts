@@ -34,3 +34,16 @@ describe('problemSentence', () => {
     expect(problemSentence({ ...base, now: 60_000, status: status({ error: 'old' }) })).toBeNull();
   });
 });
+
+describe('problemSentence for a camera the tab could not get', () => {
+  const base = { now: 10_500, looks: ['cat'], chosenLook: 'cat' };
+  it('says the camera is busy or refused, before any engine sentence', () => {
+    const error = 'The graphics processor stopped answering. Your camera is shown as is.';
+    expect(problemSentence({ ...base, status: status({ error }), cameraProblem: 'busy' })).toMatch(/^Your camera is in use by another app or tab/);
+    expect(problemSentence({ ...base, status: undefined, cameraProblem: 'denied' })).toMatch(/not allowed to use your camera/);
+    expect(problemSentence({ ...base, status: undefined, cameraProblem: 'missing' })).toMatch(/No camera was found/);
+  });
+  it('says nothing about the camera without a problem', () => {
+    expect(problemSentence({ ...base, status: status(), cameraProblem: null })).toBeNull();
+  });
+});
