@@ -4,9 +4,9 @@
 //
 //   flock /tmp/critter-chromium.lock npm run bench:generator                    (quiet machine: take the lock)
 //   npm run bench:generator -- --sizes 256 --archs mobile-unet-v2 --runs 50
-//   npm run bench:generator -- --onnx models/training/out/timing256/export/cat/generator.onnx [more.onnx ...]
+//   npm run bench:generator -- models/training/out/timing256/export/cat/generator.onnx [more.onnx ...]
 //
-// Without --onnx it builds randomly initialised students (timing does not depend on the weights) through the
+// Without ONNX files it builds randomly initialised students (timing does not depend on the weights) through the
 // training pipeline's exporter: `python3 -m models.training.random_students` into .cache/generator-speed/
 // (git-ignored). That needs Python with torch and onnx (PYTHON, default /usr/bin/python3 when present).
 // Models are timed interleaved, one run each per round, so a load change on the machine hits all alike.
@@ -21,7 +21,8 @@ import * as ort from 'onnxruntime-web';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.cache', 'generator-speed');
 
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true, // ONNX files to time instead of building random students
   options: {
     sizes: { type: 'string', default: '128,192,256' },
     archs: { type: 'string', default: 'mobile-unet-v1,mobile-unet-v2' },
@@ -29,7 +30,6 @@ const { values: args } = parseArgs({
     blocks: { type: 'string' },
     runs: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '10' },
-    onnx: { type: 'string', multiple: true },
   },
 });
 
@@ -49,9 +49,9 @@ function buildStudents() {
   if (res.error || res.status !== 0) {
     const text = `${res.error?.message ?? ''}\n${res.stderr ?? ''}`;
     const missing = /No module named '?([\w.]+)/.exec(text)?.[1];
-    if (res.error?.code === 'ENOENT') console.error(`missing: Python (${python}); set PYTHON or pass --onnx files`);
+    if (res.error?.code === 'ENOENT') console.error(`missing: Python (${python}); set PYTHON or pass ONNX files`);
     else if (missing) console.error(`missing: the Python module "${missing}" for ${python} (needs torch and onnx; ` +
-      'on Debian: apt install python3-torch python3-onnx); or pass --onnx files');
+      'on Debian: apt install python3-torch python3-onnx); or pass ONNX files');
     else console.error(`building the students failed:\n${text.trim().split('\n').slice(-15).join('\n')}`);
     process.exit(2);
   }
@@ -67,7 +67,7 @@ function quantile(sorted, q) {
 }
 
 async function main() {
-  const rows = args.onnx ? givenModels(args.onnx) : buildStudents();
+  const rows = positionals.length ? givenModels(positionals) : buildStudents();
   ort.env.wasm.numThreads = 1;
   const runs = Number(args.runs);
   const warmup = Number(args.warmup);

@@ -30,7 +30,8 @@ async function showShortcut() {
 
 async function main() {
   let settings: Settings = await loadSettings();
-  const [site, looks, tabId] = await Promise.all([targetSite(await callSite()), installedLooks(), activeTabId()]);
+  const [siteAtOpen, looks, tabId] = await Promise.all([targetSite(await callSite()), installedLooks(), activeTabId()]);
+  let site = siteAtOpen;
   const enabled = $<HTMLInputElement>('enabled');
   const strength = $<HTMLInputElement>('strength');
   const siteSwitch = $<HTMLInputElement>('site');
@@ -86,6 +87,11 @@ async function main() {
   async function showStatus() {
     const [status, cameraProblem] = await Promise.all([readStatus(), readCameraProblem(tabId)]);
     const now = Date.now();
+    // Not over a web page, and the call's status was late when the popup opened: take its site now.
+    if (!site && isFresh(status, now) && status.site) {
+      site = status.site;
+      render();
+    }
     $('status').textContent = describeStatus(status, now);
     const sentence = problemSentence({ status, now, looks: looks.map((l) => l.look), chosenLook: settings.look, cameraProblem });
     const problem = $('problem');

@@ -155,8 +155,9 @@ describe.skipIf(missing)('engine faults during a call', () => {
       // Detection is at once on an error, 0.5 s of silence otherwise; the standby then takes over.
       expect(takeoverMs).toBeLessThan(2000);
       // A fresh worker (no standby) took 7-8 s here to process again: it reloads the tracker's
-      // and the generator's WASM and models. The standby has them loaded.
-      expect(backAfterMs).toBeLessThan(3000);
+      // and the generator's WASM and models. The standby has them loaded: 0.85-2.4 s here,
+      // which includes up to 1 s until the status is next published.
+      expect(backAfterMs).toBeLessThan(3500);
       expect(gaps.maxGap).toBeLessThan(MAX_GAP_MS);
       expect(gaps.frames).toBeGreaterThan(8 * 8);
       // The new worker took over: processing again, and it says it restarted.

@@ -29,7 +29,7 @@ DEFAULT_ARCH = "mobile-unet-v2"
 LEGACY_ARCH = "mobile-unet-v1"  # checkpoints written before the config named its architecture
 ARCH_DEFAULTS = {  # widths, blocks
     "mobile-unet-v1": ("32,48,96,192,320", "1,2,3,3"),
-    "mobile-unet-v2": ("24,32,64,128,256", "1,2,4,4"),
+    "mobile-unet-v2": ("24,32,64,128,256", "1,2,3,3"),
 }
 ARCH_SUMMARY = {  # for the model card
     "mobile-unet-v1": "mobile U-Net v1 (stride-2 stem, depthwise-separable blocks, nearest-upsample + concat decoder)",
