@@ -2,6 +2,8 @@
 // camera), kept while it stays comparable in size, so two similar faces do not flip the
 // effect back and forth between frames.
 
+import { boxOf } from './associate-faces';
+
 export interface FacePoint {
   x: number;
   y: number;
@@ -9,17 +11,9 @@ export interface FacePoint {
 
 /** Area of a face's landmark bounding box, in frame units (normalised x times y). */
 export function faceArea(face: readonly FacePoint[]): number {
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of face) {
-    x0 = Math.min(x0, p.x);
-    y0 = Math.min(y0, p.y);
-    x1 = Math.max(x1, p.x);
-    y1 = Math.max(y1, p.y);
-  }
-  return face.length === 0 ? 0 : (x1 - x0) * (y1 - y0);
+  if (face.length === 0) return 0;
+  const { x0, y0, x1, y1 } = boxOf(face);
+  return (x1 - x0) * (y1 - y0);
 }
 
 export function faceCentre(face: readonly FacePoint[]): FacePoint {

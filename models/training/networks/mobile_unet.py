@@ -29,17 +29,23 @@ class DSBlock(nn.Module):
         return self.act(x + y if self.residual else y)
 
 
+def mobile_encoder(widths, blocks) -> tuple[nn.Sequential, nn.ModuleList]:
+    """The encoder both students share: a stride-2 stem, then one stage of DS blocks per 1/4 .. 1/32."""
+    stem = conv_bn(3, widths[0], 3, stride=2)                          # 1/2
+    down = nn.ModuleList()
+    for i in range(1, len(widths)):                                   # 1/4, 1/8, 1/16, 1/32
+        stage = [DSBlock(widths[i - 1], widths[i], stride=2)]
+        stage += [DSBlock(widths[i], widths[i]) for _ in range(blocks[i - 1] - 1)]
+        down.append(nn.Sequential(*stage))
+    return stem, down
+
+
 class MobileUNet(nn.Module):
     # Default: 0.34 GMACs (0.68 GFLOPs counting mul and add) at 256x256, 0.60 M parameters (1.1 MiB fp16).
     def __init__(self, widths=(32, 48, 96, 192, 320), blocks=(1, 2, 3, 3)):
         super().__init__()
         w0 = widths[0]
-        self.stem = conv_bn(3, w0, 3, stride=2)                      # 1/2
-        self.down = nn.ModuleList()
-        for i in range(1, len(widths)):                               # 1/4, 1/8, 1/16, 1/32
-            stage = [DSBlock(widths[i - 1], widths[i], stride=2)]
-            stage += [DSBlock(widths[i], widths[i]) for _ in range(blocks[i - 1] - 1)]
-            self.down.append(nn.Sequential(*stage))
+        self.stem, self.down = mobile_encoder(widths, blocks)
         self.up = nn.ModuleList()
         for i in range(len(widths) - 1, 0, -1):
             self.up.append(nn.Sequential(DSBlock(widths[i] + widths[i - 1], widths[i - 1]), DSBlock(widths[i - 1], widths[i - 1])))

@@ -18,19 +18,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .mobile_unet import DSBlock, conv_bn
+from .mobile_unet import DSBlock, mobile_encoder
 
 
 class MobileUNetV2(nn.Module):
     # Default: 0.106 GMACs (0.213 GFLOPs counting mul and add) at 256x256, 0.427 M parameters (0.81 MiB fp16).
     def __init__(self, widths=(24, 32, 64, 128, 256), blocks=(1, 2, 3, 3)):
         super().__init__()
-        self.stem = conv_bn(3, widths[0], 3, stride=2)                # 1/2
-        self.down = nn.ModuleList()
-        for i in range(1, len(widths)):                               # 1/4, 1/8, 1/16, 1/32
-            stage = [DSBlock(widths[i - 1], widths[i], stride=2)]
-            stage += [DSBlock(widths[i], widths[i]) for _ in range(blocks[i - 1] - 1)]
-            self.down.append(nn.Sequential(*stage))
+        self.stem, self.down = mobile_encoder(widths, blocks)
         self.up = nn.ModuleList()
         self.decode = nn.ModuleList()
         for i in range(len(widths) - 1, 0, -1):
