@@ -89,6 +89,7 @@ function start() {
         site,
         restarts: supervisor.restarts(),
         standbyReady: supervisor.standbyReady(),
+        standbyEnabled: supervisor.standbyEnabled(),
         hooks: controls.size,
         updatedAt: Date.now(),
       },

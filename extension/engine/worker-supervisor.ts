@@ -8,6 +8,10 @@
 // again (tasks-vision and onnxruntime WASM compiled, models loaded, FaceLandmarker's graph and
 // first detection); the standby takes over in well under a second. It costs memory (a second
 // generator session and tracker, idle) and one load's CPU some seconds after each start.
+// On fewer than 4 cores there is no standby: there, its second compile of the same WASM
+// modules kept V8's background compiler threads busy for tens of seconds after each start
+// (measured: the page's track at 7-10 fps after a fault, the toolbar popup not loading for
+// 30 s), which costs the call more than the 6 s of raw video a fresh worker costs.
 import * as Comlink from 'comlink';
 import type { FrameWorkerApi } from '../../worker/worker-api';
 
@@ -27,6 +31,8 @@ export interface SupervisedWorker {
   restarts(): number;
   /** Whether a standby is loaded and ready to take over. */
   standbyReady(): boolean;
+  /** Whether this machine keeps a standby at all (see STANDBY_MIN_CORES). */
+  standbyEnabled(): boolean;
 }
 
 const HEARTBEAT_MS = 125;
@@ -50,6 +56,8 @@ const HEALTHY_RESET_MS = 20_000;
  * of CPU on 2 cores) does not slow the serving worker's own start and the call's first frames.
  */
 const STANDBY_DELAY_MS = 8000;
+/** A warm standby needs cores to spare: below this, a fault restarts a fresh worker instead. */
+const STANDBY_MIN_CORES = 4;
 
 interface Slot {
   worker: Worker;
@@ -95,7 +103,10 @@ export function superviseFrameWorker(options: SupervisorOptions): SupervisedWork
     slot.worker.terminate();
   }
 
+  const standbyEnabled = (navigator.hardwareConcurrency ?? 1) >= STANDBY_MIN_CORES;
+
   function scheduleStandby() {
+    if (!standbyEnabled) return;
     clearTimeout(standbyTimer);
     standbyTimer = setTimeout(() => {
       if (!standby) standby = spawn();
@@ -165,5 +176,6 @@ export function superviseFrameWorker(options: SupervisorOptions): SupervisedWork
     all: () => (standby ? [serving.api, standby.api] : [serving.api]),
     restarts: () => restarts,
     standbyReady: () => standby?.ready === true,
+    standbyEnabled: () => standbyEnabled,
   };
 }

@@ -18,7 +18,7 @@ import {
 
 const missing = missingPrerequisite();
 /** The engine status fields the engine iframe adds for the faults: a standby ready, hooks connected. */
-type EngineExtras = { standbyReady?: boolean; hooks?: number };
+type EngineExtras = { standbyReady?: boolean; standbyEnabled?: boolean; hooks?: number };
 
 /** The frame worker serving the page's tracks (the standby runs the same script but serves none). */
 async function servingWorker(call: CallHarness): Promise<Target | undefined> {
@@ -113,16 +113,18 @@ describe.skipIf(missing)('engine faults during a call', () => {
     ['stops answering (closed)', 'setTimeout(() => close(), 0); 1'],
     ['throws an uncaught error', 'setTimeout(() => { throw new Error("injected fault") }, 0); 1'],
   ] as const) {
-    it(`a frame worker that ${name} is replaced by the warm standby: processing again within ~2 s, the video never stops`, async () => {
+    it(`a frame worker that ${name} is replaced (by the warm standby on 4+ cores, else a fresh worker), the video never stops`, async () => {
+      let before = await call.engineStatus();
+      // The engine keeps a standby on 4+ cores only (worker-supervisor.ts says why).
+      const standby = (before as EngineExtras | undefined)?.standbyEnabled === true;
       // The standby loads some seconds after the serving worker took over (after a previous
       // test's fault too): wait for it, as a call does before its first fault.
-      let before = await call.engineStatus();
-      for (let waited = 0; !(before as EngineExtras | undefined)?.standbyReady && waited < 25_000; waited += 500) {
+      for (let waited = 0; standby && !(before as EngineExtras | undefined)?.standbyReady && waited < 25_000; waited += 500) {
         await sleep(500);
         before = await call.engineStatus();
       }
       expect(before?.active).toBe(true);
-      expect((before as EngineExtras | undefined)?.standbyReady).toBe(true);
+      expect((before as EngineExtras | undefined)?.standbyReady).toBe(standby);
       await takeGaps(call.page);
       const serving = await servingWorker(call);
       expect(serving).toBeTruthy();
@@ -152,12 +154,13 @@ describe.skipIf(missing)('engine faults during a call', () => {
       const gaps = await takeGaps(call.page);
       const after = await call.engineStatus();
       console.log(`worker ${name}: another worker serves the track after ${takeoverMs.toFixed(0)} ms, processing again ${backAfterMs.toFixed(0)} ms after the fault; longest gap in the page's track ${gaps.maxGap.toFixed(0)} ms over ${gaps.frames} frames`);
-      // Detection is at once on an error, 0.5 s of silence otherwise; the standby then takes over.
-      expect(takeoverMs).toBeLessThan(2000);
-      // A fresh worker (no standby) took 7-8 s here to process again: it reloads the tracker's
-      // and the generator's WASM and models. The standby has them loaded: 0.85-2.4 s here,
-      // which includes up to 1 s until the status is next published.
-      expect(backAfterMs).toBeLessThan(3500);
+      // Detection is at once on an error, 0.5 s of silence otherwise; the standby then takes
+      // over, or a fresh worker starts its module and gets the hook's new port.
+      expect(takeoverMs).toBeLessThan(standby ? 2000 : 3000);
+      // A fresh worker took 7-8 s here to process again: it reloads the tracker's and the
+      // generator's WASM and models. The standby has them loaded: 0.85-2.4 s on this machine
+      // when it was enabled, which includes up to 1 s until the status is next published.
+      expect(backAfterMs).toBeLessThan(standby ? 3500 : 12_000);
       expect(gaps.maxGap).toBeLessThan(MAX_GAP_MS);
       expect(gaps.frames).toBeGreaterThan(8 * 8);
       // The new worker took over: processing again, and it says it restarted.
