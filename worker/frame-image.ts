@@ -4,7 +4,7 @@ import { yuvMatrix, type PlanarFrame } from '../src/compositing/planar-frame';
 import type { FramePixels } from '../extension/shared/engine-protocol';
 
 /** A VideoFrame holding a copy of the planes (the planes themselves stay writable). */
-export function videoFrameOf(pixels: FramePixels, data: ArrayBuffer, timestampUs: number): VideoFrame {
+export function videoFrameOf(pixels: FramePixels, timestampUs: number): VideoFrame {
   const init = {
     format: pixels.format,
     codedWidth: pixels.width,
@@ -13,7 +13,7 @@ export function videoFrameOf(pixels: FramePixels, data: ArrayBuffer, timestampUs
     timestamp: timestampUs,
     colorSpace: pixels.matrix ? { matrix: pixels.matrix, fullRange: pixels.fullRange ?? false } : undefined,
   };
-  return new VideoFrame(data, init as VideoFrameBufferInit);
+  return new VideoFrame(pixels.data, init as VideoFrameBufferInit);
 }
 
 export function planarOf(pixels: FramePixels): PlanarFrame {

@@ -63,7 +63,7 @@ export function createFramePipeline(context: PipelineContext): FrameApi & { clos
       if (!context.isActive() || !generator || !animal) return { data: null };
       startTracker();
       if (!tracker) return { data: null };
-      image = videoFrameOf(pixels, pixels.data, timestampUs);
+      image = videoFrameOf(pixels, timestampUs);
       // Tracking runs beside the frame path; only the very first result is waited for.
       const trackRun = tracker.submit(image, timestampUs / 1000, context.faces());
       if (!tracker.latest()) await trackRun;

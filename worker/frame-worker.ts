@@ -161,9 +161,10 @@ const api: FrameWorkerApi = {
       ...pipeline,
       async process(pixels: FramePixels, timestampUs: number) {
         const result = await pipeline.process(pixels, timestampUs);
-        // What the call receives: the processed planes, or the camera's own when none came back.
+        // What the call receives: the planes, with the face written in when one came back
+        // (the pipeline writes into pixels.data itself).
         if (preview.wants()) {
-          const sent = videoFrameOf(pixels, result.data ?? pixels.data, timestampUs);
+          const sent = videoFrameOf(pixels, timestampUs);
           preview.take(sent);
           sent.close();
         }

@@ -39,7 +39,8 @@ export function frameFromPixels(pixels: FramePixels, data: ArrayBuffer, camera: 
     duration: camera.duration ?? undefined,
     displayWidth: camera.displayWidth,
     displayHeight: camera.displayHeight,
-    colorSpace: pixels.format === 'RGBA' && !isPlanarFormat(camera.format) ? undefined : camera.colorSpace.toJSON(),
+    // Frames copyTo converted to RGBA are sRGB, whatever the camera's own colour space.
+    colorSpace: isPlanarFormat(camera.format) ? camera.colorSpace.toJSON() : undefined,
     // Hands the buffer over instead of copying it (Chromium 120+; older ones copy).
     transfer: [data],
   };
